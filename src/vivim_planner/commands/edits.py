@@ -1,0 +1,257 @@
+"""Edits as command objects.
+
+Each command is built by a factory that validates the raw input against the plan first
+(raising :class:`CellError` and changing nothing), so ``apply`` and ``revert`` never fail on
+data. ``apply(plan)``/``revert(plan)`` return the :class:`ChangeSet` of what they did and can
+be repeated in alternation (undo / redo).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from ..domain import SPECS, CellError, Plan
+from .changes import ChangeSet
+
+
+class Command:
+    """Base class. ``label`` is what Edit > Undo shows ("Undo Edit FTE")."""
+
+    label: str = "Edit"
+
+    def apply(self, plan: Plan) -> ChangeSet:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def revert(self, plan: Plan) -> ChangeSet:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+@dataclass
+class SetCells(Command):
+    """Set stored values: ``edits`` is a list of ``(table, row_id, field, new_value)``."""
+
+    edits: list[tuple[str, int, str, object]]
+    label: str = "Edit"
+    _old: list[object] = field(default_factory=list, repr=False)
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        self._old = []
+        for table, rid, name, value in self.edits:
+            t = plan.tables[table]
+            pos = t.position(rid)
+            self._old.append(t.get(pos, name))
+            t.set(pos, name, value)
+            cs.cell(table, rid, name)
+        return cs
+
+    def revert(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        for (table, rid, name, _), old in reversed(list(zip(self.edits, self._old))):
+            t = plan.tables[table]
+            t.set(t.position(rid), name, old)
+            cs.cell(table, rid, name)
+        return cs
+
+
+@dataclass
+class InsertRows(Command):
+    """Insert rows into one table: ``rows`` is a list of ``(position, values)``, applied in order.
+    Ids are given on first apply and kept for redo."""
+
+    table: str
+    rows: list[tuple[int, dict[str, object]]]
+    label: str = "Add row"
+    ids: list[int] = field(default_factory=list)
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        t = plan.tables[self.table]
+        new_ids = []
+        for i, (pos, values) in enumerate(self.rows):
+            rid = t.insert(pos, values, self.ids[i] if i < len(self.ids) else None)
+            new_ids.append(rid)
+            cs.insert(self.table, rid)
+        self.ids = new_ids
+        return cs
+
+    def revert(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        t = plan.tables[self.table]
+        for rid in reversed(self.ids):
+            t.delete(t.position(rid))
+            cs.delete(self.table, rid)
+        return cs
+
+
+@dataclass
+class DeleteRows(Command):
+    """Delete rows by id, with the rows of child tables that belong to a deleted milestone.
+    Revert puts every row back at its old position with its old id."""
+
+    table: str
+    row_ids: list[int]
+    label: str = "Delete rows"
+    _removed: list[tuple[str, int, dict[str, object]]] = field(default_factory=list, repr=False)
+
+    def _targets(self, plan: Plan) -> list[tuple[str, int]]:
+        targets: list[tuple[str, int]] = []
+        if self.table == "milestones":
+            wanted = set(self.row_ids)
+            for spec in SPECS.values():
+                if spec.parent == "milestones":
+                    t = plan.tables[spec.name]
+                    col = t.column("milestone")
+                    targets += [(spec.name, int(t.ids[p])) for p in range(len(t)) if int(col[p]) in wanted]
+        targets += [(self.table, rid) for rid in self.row_ids]
+        return targets
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        self._removed = []
+        for table, rid in self._targets(plan):
+            t = plan.tables[table]
+            pos = t.position(rid)
+            self._removed.append((table, pos, t.delete(pos)))
+            cs.delete(table, rid)
+        return cs
+
+    def revert(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        for table, pos, row in reversed(self._removed):
+            rid = int(row.pop("id"))
+            plan.tables[table].insert(pos, row, rid)
+            row["id"] = rid
+            cs.insert(table, rid)
+        return cs
+
+
+@dataclass
+class SetSettings(Command):
+    """Change plan settings: ``changes`` maps a setting key to its parsed value."""
+
+    changes: dict[str, object]
+    label: str = "Edit plan settings"
+    _old: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        self._old = {k: getattr(plan.settings, k) for k in self.changes}
+        plan.settings = plan.with_settings(**self.changes)
+        return ChangeSet(settings=set(self.changes))
+
+    def revert(self, plan: Plan) -> ChangeSet:
+        plan.settings = plan.with_settings(**self._old)
+        return ChangeSet(settings=set(self._old))
+
+
+@dataclass
+class Compound(Command):
+    """Several commands as one undo step (a paste, an import)."""
+
+    commands: list[Command]
+    label: str = "Edit"
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        for c in self.commands:
+            cs.merge(c.apply(plan))
+        return cs
+
+    def revert(self, plan: Plan) -> ChangeSet:
+        cs = ChangeSet()
+        for c in reversed(self.commands):
+            cs.merge(c.revert(plan))
+        return cs
+
+
+# -- factories: validate, then build ---------------------------------------------------------
+
+def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], label: str | None = None) -> SetCells:
+    """Build a :class:`SetCells` from raw input ``(row_id, field, raw)`` for one table.
+
+    Every value is parsed and every touched row re-checked as it would be after all edits.
+    Raises :class:`CellError` for the first bad cell (in row, then column order); the plan is
+    not touched. Edits that change nothing are dropped.
+    """
+    spec = SPECS[table]
+    t = plan.tables[table]
+    rows: dict[int, dict[str, object]] = {}
+    parsed: list[tuple[str, int, str, object]] = []
+    for rid, name, raw in sorted(edits, key=lambda e: (t.position(e[0]), spec.column_index(e[1]))):
+        pos = t.position(rid)
+        value = plan.parse_cell(table, pos, name, raw)
+        row = rows.setdefault(rid, t.row(pos))
+        row[name] = value
+        if not _same(t.get(pos, name), value):
+            parsed.append((table, rid, name, value))
+    for rid, row in rows.items():
+        plan.check_row(table, t.position(rid), row, row_id=rid)
+    if label is None:
+        label = f"Edit {spec.field(parsed[0][2]).label}" if len(parsed) == 1 else f"Edit {len(parsed)} cells"
+    return SetCells(parsed, label)
+
+
+def set_cell(plan: Plan, table: str, row_id: int, field_name: str, raw: object) -> SetCells:
+    """One cell edit; see :func:`set_cells`."""
+    return set_cells(plan, table, [(row_id, field_name, raw)])
+
+
+def insert_rows(plan: Plan, table: str, position: int, raw_rows: Iterable[Mapping[str, object]] = ({},),
+                label: str | None = None) -> InsertRows:
+    """Build an :class:`InsertRows` for raw rows inserted at ``position`` (in order).
+
+    Missing fields take :meth:`Plan.new_row_values`. Raises :class:`CellError` naming the
+    cell of the first bad value (addresses count the new rows at their future positions).
+    """
+    spec = SPECS[table]
+    rows = []
+    pending: list[dict[str, object]] = []
+    for i, raw in enumerate(raw_rows):
+        pos = position + i
+        values = plan.new_row_values(table)
+        for name, v in raw.items():
+            values[name] = plan.parse_cell(table, pos, name, v)
+        plan.check_row(table, pos, values)
+        for key in spec.unique:  # unique among the new rows too
+            if any(str(p[key]).casefold() == str(values[key]).casefold() for p in pending):
+                raise CellError(spec.sheet, spec.address(pos, key),
+                                f'{spec.field(key).label} "{values[key]}" appears twice')
+        pending.append(values)
+        rows.append((pos, values))
+    n = len(rows)
+    return InsertRows(table, rows, label or (f"Add {spec.noun}" if n == 1 else f"Add {n} rows"))
+
+
+def delete_rows(plan: Plan, table: str, row_ids: Sequence[int], label: str | None = None) -> DeleteRows:
+    """Build a :class:`DeleteRows`. Deleting a milestone also deletes its lines (undo restores
+    them). Raises :class:`CellError` when a role is still used by team lines."""
+    spec = SPECS[table]
+    t = plan.tables[table]
+    if table == "roles":
+        used = plan.allocations.column("role")
+        for rid in row_ids:
+            n = int((used == rid).sum())
+            if n:
+                pos = t.position(rid)
+                raise CellError(spec.sheet, spec.address(pos, "name"),
+                                f'role "{t.get(pos, "name")}" is used by {n} team line(s); reassign or delete them first')
+    ids = sorted({int(r) for r in row_ids}, key=t.position)
+    n = len(ids)
+    return DeleteRows(table, ids, label or (f"Delete {spec.noun}" if n == 1 else f"Delete {n} rows"))
+
+
+def set_settings(plan: Plan, raw: Mapping[str, object]) -> SetSettings:
+    """Build a :class:`SetSettings`; raises :class:`CellError` at ``Plan!<key>``."""
+    from ..domain import PlanSettings
+
+    parsed = {k: PlanSettings.parse(k, v) for k, v in raw.items()}
+    changed = {k: v for k, v in parsed.items() if not _same(getattr(plan.settings, k), v)}
+    return SetSettings(changed, "Edit plan settings")

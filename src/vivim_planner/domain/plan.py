@@ -1,0 +1,226 @@
+"""The in-memory plan: settings plus one :class:`Table` per entity, and the rules that
+turn typed input into stored values (with the cell address in every refusal).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields as dc_fields, replace
+from typing import Mapping
+
+from .errors import CellError, FieldError
+from .fields import Field, Kind, format_number_for_message, parse_number_text
+from .schema import ALL_TABLES, BOUNDS, METRICS, SPECS
+from .table import Table, TableSpec
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+DEFAULT_HOURS_PER_MONTH = 160.0
+"""Full-time hours in a month when a plan says nothing else (40 h x 4 weeks)."""
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Plan-wide inputs.
+
+    ``currency``: ISO 4217 code (``"USD"``). ``hours_per_month``: billable hours of one FTE in
+    a month, used by every team line (default 160; the VIVIM seed's lines imply 240).
+    """
+
+    name: str = "Untitled plan"
+    currency: str = "USD"
+    hours_per_month: float = DEFAULT_HOURS_PER_MONTH
+    notes: str = ""
+
+    @staticmethod
+    def parse(key: str, raw: object) -> object:
+        """Validate one setting; raises :class:`CellError` located at ``Plan!<key>``."""
+        try:
+            if key == "name":
+                text = str(raw or "").strip()
+                if not text:
+                    raise FieldError("Plan name is required")
+                return text[:200]
+            if key == "currency":
+                code = str(raw or "").strip().upper()
+                if not _CURRENCY.match(code):
+                    raise FieldError(f"Currency must be a 3-letter ISO code such as USD or EUR, got {format_number_for_message(raw)}")
+                return code
+            if key == "hours_per_month":
+                try:
+                    value = float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else parse_number_text(str(raw))
+                except (ValueError, TypeError):
+                    value = math.nan
+                if not (1 <= value <= 744):
+                    raise FieldError(f"Hours per month must be between 1 and 744, got {format_number_for_message(raw)}")
+                return value
+            if key == "notes":
+                return str(raw or "")
+        except FieldError as e:
+            raise CellError("Plan", key, e.reason) from None
+        raise KeyError(key)
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.name for f in dc_fields(self))
+
+
+class Plan:
+    """A whole plan held in memory.
+
+    ``tables`` maps table name (``"allocations"``...) to its :class:`Table`; attributes give
+    the same tables by name. The plan validates but never performs I/O.
+    """
+
+    def __init__(self, settings: PlanSettings | None = None):
+        self.settings = settings or PlanSettings()
+        self.tables: dict[str, Table] = {spec.name: Table(spec) for spec in ALL_TABLES}
+
+    # convenient names
+    milestones = property(lambda self: self.tables["milestones"])
+    roles = property(lambda self: self.tables["roles"])
+    allocations = property(lambda self: self.tables["allocations"])
+    build_items = property(lambda self: self.tables["build_items"])
+    estimates = property(lambda self: self.tables["estimates"])
+    operating_costs = property(lambda self: self.tables["operating_costs"])
+    revenues = property(lambda self: self.tables["revenues"])
+    stated_figures = property(lambda self: self.tables["stated_figures"])
+
+    def with_settings(self, **changes: object) -> PlanSettings:
+        return replace(self.settings, **changes)
+
+    # -- references -------------------------------------------------------------------------
+    def ref_label(self, table_name: str, row_id: int) -> str:
+        """Text a reference shows: a milestone's code, a role's name; ``""`` for none."""
+        if not row_id:
+            return ""
+        table = self.tables[table_name]
+        try:
+            pos = table.position(row_id)
+        except KeyError:
+            return f"#{row_id}?"
+        key = "code" if table_name == "milestones" else "name"
+        return str(table.get(pos, key))
+
+    def find_ref(self, table_name: str, text: str) -> int | None:
+        """Id of the row whose code/name equals ``text`` (case-insensitive), else ``None``."""
+        table = self.tables[table_name]
+        key = "code" if table_name == "milestones" else "name"
+        wanted = text.strip().casefold()
+        for pos, value in enumerate(table.column(key)):
+            if value.casefold() == wanted:
+                return int(table.ids[pos])
+        return None
+
+    # -- parsing input ----------------------------------------------------------------------
+    def parse_value(self, spec: TableSpec, field: Field, raw: object) -> object:
+        """Parse raw input for ``field``; references accept a code/name or a row id.
+
+        Raises :class:`FieldError` (no location).
+        """
+        if field.kind is Kind.REF and raw is not None and not (isinstance(raw, str) and not raw.strip()):
+            if isinstance(raw, (int,)) and not isinstance(raw, bool):
+                if not self.tables[field.ref_table].has_id(raw):
+                    raise FieldError(f"{field.label} {raw} does not exist")
+                return int(raw)
+            ref = self.find_ref(field.ref_table, str(raw))
+            if ref is None:
+                target = SPECS[field.ref_table]
+                raise FieldError(
+                    f'{field.label} must be an existing {target.noun} ({target.sheet}), got "{raw}"'
+                )
+            return ref
+        value = field.parse(raw)
+        if spec.name == "stated_figures":
+            if field.name == "metric" and value not in METRICS:
+                raise FieldError(f"Metric must be one of {', '.join(METRICS)}, got \"{value}\"")
+            if field.name == "bound" and value not in BOUNDS:
+                raise FieldError(f"Bound must be one of {', '.join(BOUNDS)}, got \"{value}\"")
+        return value
+
+    def parse_cell(self, table_name: str, position: int | None, field_name: str, raw: object) -> object:
+        """Parse input for one cell; ``position`` (or ``None`` for a new row) locates errors.
+
+        Raises :class:`CellError` such as ``Team!F7: FTE must be between 0 and 10, got "abc"``.
+        """
+        spec = SPECS[table_name]
+        field = spec.field(field_name)
+        try:
+            return self.parse_value(spec, field, raw)
+        except FieldError as e:
+            raise CellError(spec.sheet, self._address(spec, position, field_name), e.reason) from None
+
+    @staticmethod
+    def _address(spec: TableSpec, position: int | None, field_name: str) -> str:
+        if position is None:
+            return ""
+        return spec.address(position, field_name)
+
+    def check_row(self, table_name: str, position: int | None, values: Mapping[str, object],
+                  row_id: int | None = None) -> None:
+        """Row-level rules for a row as it would be after an edit.
+
+        ``values`` holds every field's stored value. Checks: required fields, month order,
+        unique codes/names, estimate bounds (low <= mid <= high) and references that exist.
+        Raises :class:`CellError` naming the cell at fault.
+        """
+        spec = SPECS[table_name]
+
+        def fail(field_name: str, reason: str) -> None:
+            raise CellError(spec.sheet, self._address(spec, position, field_name), reason)
+
+        for f in spec.fields:
+            v = values.get(f.name)
+            if f.required and (v is None or v == "" or v == 0 and f.kind is Kind.REF
+                               or isinstance(v, float) and math.isnan(v)):
+                fail(f.name, f"{f.label} is required")
+            if f.kind is Kind.REF and v and not self.tables[f.ref_table].has_id(int(v)):
+                fail(f.name, f"{f.label} refers to a {SPECS[f.ref_table].noun} that does not exist")
+        if table_name == "milestones":
+            s, e = values.get("start_month"), values.get("end_month")
+            if s is not None and e is not None and not math.isnan(s) and not math.isnan(e) and e < s:
+                fail("end_month", f"End month {e:g} is before start month {s:g}")
+        if table_name == "estimates":
+            lo, mid, hi = (values.get(k, math.nan) for k in ("low", "mid", "high"))
+            if not math.isnan(lo) and not math.isnan(hi) and lo > hi:
+                fail("high", f"High {hi:,.0f} is below low {lo:,.0f}")
+            if not math.isnan(mid) and ((not math.isnan(lo) and mid < lo) or (not math.isnan(hi) and mid > hi)):
+                fail("mid", f"Mid {mid:,.0f} lies outside low {lo:,.0f} to high {hi:,.0f}")
+        if table_name == "build_items":
+            lo, hi = values.get("low", math.nan), values.get("high", math.nan)
+            if not math.isnan(lo) and not math.isnan(hi) and lo > hi:
+                fail("high", f"High {hi:,.0f} is below low {lo:,.0f}")
+        for key in spec.unique:
+            v = str(values.get(key, "")).casefold()
+            table = self.tables[table_name]
+            for pos, other in enumerate(table.column(key)):
+                if other.casefold() == v and (row_id is None or int(table.ids[pos]) != row_id):
+                    fail(key, f'{spec.field(key).label} "{values.get(key)}" is already used by row {pos + 2}')
+
+    def new_row_values(self, table_name: str, overrides: Mapping[str, object] | None = None) -> dict[str, object]:
+        """Values of a fresh row: defaults, plus sensible references (the last milestone,
+        the first role) and a unique code or name. ``overrides`` win."""
+        spec = SPECS[table_name]
+        values: dict[str, object] = {
+            f.name: (f.default if f.default is not None else f.empty_value()) for f in spec.fields
+        }
+        if "milestone" in spec.by_name and len(self.milestones):
+            values["milestone"] = int(self.milestones.ids[-1])
+        if "role" in spec.by_name and len(self.roles):
+            values["role"] = int(self.roles.ids[0])
+        if table_name == "milestones":
+            n = len(self.milestones) + 1
+            while self.find_ref("milestones", f"M{n}") is not None:
+                n += 1
+            values.update(code=f"M{n}", name=f"Milestone {n}")
+            if len(self.milestones):
+                last_end = float(self.milestones.column("end_month")[-1])
+                if not math.isnan(last_end):
+                    values.update(start_month=last_end + 1, end_month=last_end + 1)
+        if table_name == "roles":
+            n = len(self.roles) + 1
+            while self.find_ref("roles", f"New role {n}") is not None:
+                n += 1
+            values["name"] = f"New role {n}"
+        values.update(overrides or {})
+        return values

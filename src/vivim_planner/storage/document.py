@@ -1,0 +1,335 @@
+"""The plan document: a :class:`Plan` bound to its ``.vivim`` SQLite file.
+
+Every command is written through in one SQLite transaction as it is applied, so a crash loses
+nothing that was acknowledged. Files from a newer schema, non-plan files and corrupt files are
+refused with :class:`PlanFileError`. Nothing read from a file is ever executed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, event
+from sqlmodel import SQLModel, create_engine
+
+from ..commands import ChangeSet, Command
+from ..domain import ALL_TABLES, SPECS, Kind, Plan, PlanError, PlanSettings
+from .migrations import migrate
+from .schema import FORMAT, MODELS, SCHEMA_VERSION, Meta, Setting
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SUFFIX = ".vivim"
+
+
+class PlanFileError(PlanError):
+    """A plan file cannot be opened or written; the message names the file and the reason."""
+
+
+def _engine(path: Path, readonly: bool = False) -> Engine:
+    if readonly:
+        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    else:
+        url = f"sqlite:///{path}"
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API connection
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        if not readonly:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")  # durable against an app crash in WAL mode
+        cur.close()
+
+    return engine
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists():
+        raise PlanFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise PlanFileError(f"{path}: is a folder, not a plan file")
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head != SQLITE_MAGIC:
+        raise PlanFileError(f"{path}: not a VIVIM plan (the file is not an SQLite database)")
+
+
+class PlanDocument:
+    """A plan and the file it lives in.
+
+    Open with :meth:`open`, make a new file with :meth:`create`. :meth:`apply` and
+    :meth:`revert` run a command on the plan and commit its changes in one transaction; if the
+    write fails the plan is restored and :class:`PlanFileError` raised.
+    """
+
+    def __init__(self, path: Path, plan: Plan, engine: Engine, readonly: bool = False):
+        self.path, self.plan, self.engine, self.readonly = Path(path), plan, engine, readonly
+
+    # -- opening and creating --------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike, plan: Plan | None = None, overwrite: bool = False) -> "PlanDocument":
+        """Write ``plan`` (default: empty) to a new file at ``path`` and open it.
+        Refuses to replace an existing file unless ``overwrite``."""
+        path = Path(path)
+        if path.exists() and not overwrite:
+            raise PlanFileError(f"{path}: a file of that name exists already")
+        plan = plan or Plan()
+        tmp = _temp_beside(path)
+        try:
+            engine = _engine(tmp)
+            SQLModel.metadata.create_all(engine, tables=[Meta.__table__, Setting.__table__] +
+                                         [MODELS[s.name].__table__ for s in ALL_TABLES])
+            with engine.begin() as conn:
+                conn.execute(Meta.__table__.insert(), [
+                    {"key": "format", "value": FORMAT}, {"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+                _write_settings(conn, plan.settings, plan.settings.keys())
+                for spec in ALL_TABLES:
+                    rows = [_row_values(plan, spec.name, p) for p in range(len(plan.tables[spec.name]))]
+                    if rows:
+                        conn.execute(MODELS[spec.name].__table__.insert(), rows)
+            _finish(engine)
+            os.replace(tmp, path)
+        except sqlite3.Error as e:  # pragma: no cover - disk full, permissions
+            raise PlanFileError(f"{path}: cannot write the plan ({e})") from None
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, readonly: bool = False) -> "PlanDocument":
+        """Open a ``.vivim`` file. ``readonly`` opens without write access (CLI reports).
+
+        Raises :class:`PlanFileError`: missing file, not an SQLite file, not a plan, written
+        by a newer version, or corrupt (failed integrity check, values out of range).
+        """
+        path = Path(path)
+        _check_header(path)
+        engine = _engine(path, readonly)
+        try:
+            with engine.connect() as conn:
+                tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+                if "meta" not in tables:
+                    raise PlanFileError(f"{path}: not a VIVIM plan (an SQLite database without plan tables)")
+                meta = dict(conn.exec_driver_sql("SELECT key, value FROM meta").all())
+                if meta.get("format") != FORMAT:
+                    raise PlanFileError(f"{path}: not a VIVIM plan (format {meta.get('format')!r})")
+                version = int(meta.get("schema_version", "0"))
+                if version > SCHEMA_VERSION:
+                    raise PlanFileError(
+                        f"{path}: written by a newer VIVIM Planner (file schema {version}, this version "
+                        f"reads up to {SCHEMA_VERSION}); update VIVIM Planner to open it")
+                check = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                if check != "ok":
+                    raise PlanFileError(f"{path}: the file is corrupt ({check})")
+            if version < SCHEMA_VERSION:
+                if readonly:
+                    raise PlanFileError(f"{path}: written by an older VIVIM Planner; open it for editing to upgrade")
+                with engine.begin() as conn:
+                    migrate(conn, version)
+            with engine.connect() as conn:
+                plan = _load(conn, path)
+        except sqlite3.DatabaseError as e:
+            engine.dispose()
+            raise PlanFileError(f"{path}: the file is corrupt or not a plan ({e})") from None
+        except (PlanFileError, ValueError, KeyError) as e:
+            engine.dispose()
+            if isinstance(e, PlanFileError):
+                raise
+            raise PlanFileError(f"{path}: the file is corrupt ({e})") from None
+        except Exception as e:  # SQLAlchemy wraps sqlite3 errors
+            engine.dispose()
+            if isinstance(getattr(e, "orig", None), sqlite3.Error):
+                raise PlanFileError(f"{path}: the file is corrupt or not a plan ({e.orig})") from None
+            raise
+        return cls(path, plan, engine, readonly)
+
+    # -- editing ---------------------------------------------------------------------------
+    def apply(self, command: Command) -> ChangeSet:
+        """Apply ``command`` and commit it. On a write error the plan is restored."""
+        cs = command.apply(self.plan)
+        try:
+            self._persist(cs)
+        except Exception as e:
+            command.revert(self.plan)
+            raise PlanFileError(f"{self.path}: the change could not be saved ({e})") from None
+        return cs
+
+    def revert(self, command: Command) -> ChangeSet:
+        """Revert ``command`` and commit that. On a write error the plan is restored."""
+        cs = command.revert(self.plan)
+        try:
+            self._persist(cs)
+        except Exception as e:
+            command.apply(self.plan)
+            raise PlanFileError(f"{self.path}: the undo could not be saved ({e})") from None
+        return cs
+
+    def _persist(self, cs: ChangeSet) -> None:
+        if self.readonly:
+            raise PlanFileError(f"{self.path}: opened read-only")
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            if cs.settings:
+                _write_settings(conn, self.plan.settings, cs.settings)
+            for spec in ALL_TABLES:
+                name = spec.name
+                table = MODELS[name].__table__
+                t = self.plan.tables[name]
+                deleted = set(cs.deleted.get(name, ())) - {i for i in cs.inserted.get(name, ()) if t.has_id(i)}
+                if deleted:
+                    conn.execute(table.delete().where(table.c.id.in_(sorted(deleted))))
+                inserted = [i for i in dict.fromkeys(cs.inserted.get(name, ())) if t.has_id(i)]
+                if inserted:
+                    conn.execute(table.insert(), [_row_values(self.plan, name, t.position(i)) for i in inserted])
+                changed: dict[int, set[str]] = {}
+                for rid, fname in cs.cells.get(name, ()):
+                    if t.has_id(rid) and rid not in inserted:
+                        changed.setdefault(rid, set()).add(fname)
+                for rid, fnames in changed.items():
+                    p = t.position(rid)
+                    conn.execute(table.update().where(table.c.id == rid),
+                                 {f: _stored(spec.field(f).kind, t.get(p, f)) for f in fnames})
+                if cs.structural(name) and len(t):
+                    conn.exec_driver_sql(
+                        f"UPDATE {name} SET ord = ? WHERE id = ?",
+                        [(p, int(i)) for p, i in enumerate(t.ids)])
+
+    # -- files -----------------------------------------------------------------------------
+    def save_as(self, path: str | os.PathLike) -> None:
+        """Copy the plan to ``path`` (SQLite backup into a temp file beside it, then an atomic
+        replace) and continue editing there. The old file keeps everything committed so far."""
+        path = Path(path)
+        tmp = _temp_beside(path)
+        try:
+            src = self.engine.raw_connection()
+            try:
+                dst = sqlite3.connect(tmp)
+                src.driver_connection.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+                dst.close()
+            finally:
+                src.close()
+            os.replace(tmp, path)
+        except (OSError, sqlite3.Error) as e:
+            raise PlanFileError(f"{path}: cannot save ({e})") from None
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        self.close()
+        self.path = path
+        self.engine = _engine(path)
+        self.readonly = False
+
+    def close(self) -> None:
+        """Checkpoint and leave the file as a single self-contained file."""
+        if not self.readonly:
+            _finish(self.engine)
+        self.engine.dispose()
+
+
+def _finish(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    except Exception:  # pragma: no cover - another connection still open; WAL stays, no data lost
+        pass
+    engine.dispose()
+
+
+def _temp_beside(path: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    os.close(fd)
+    os.unlink(name)
+    return Path(name)
+
+
+def _stored(kind: Kind, value: object) -> object:
+    if kind is Kind.REF:
+        return int(value) or None
+    if kind is Kind.TEXT:
+        return value
+    return None if (value is None or math.isnan(value)) else float(value)
+
+
+def _row_values(plan: Plan, table: str, position: int) -> dict[str, object]:
+    t = plan.tables[table]
+    row = {f.name: _stored(f.kind, t.get(position, f.name)) for f in t.spec.fields}
+    row["id"] = int(t.ids[position])
+    row["ord"] = position
+    return row
+
+
+def _write_settings(conn, settings: PlanSettings, keys) -> None:  # noqa: ANN001
+    table = Setting.__table__
+    for key in keys:
+        conn.execute(table.delete().where(table.c.key == key))
+        conn.execute(table.insert(), {"key": key, "value": json.dumps(getattr(settings, key))})
+
+
+def _load(conn, path: Path) -> Plan:  # noqa: ANN001
+    raw = dict(conn.exec_driver_sql("SELECT key, value FROM settings").all())
+    values = {}
+    for key in PlanSettings().keys():
+        if key in raw:
+            try:
+                values[key] = PlanSettings.parse(key, json.loads(raw[key]))
+            except (PlanError, ValueError) as e:
+                raise PlanFileError(f"{path}: the file is corrupt (setting {key}: {e})") from None
+    plan = Plan(PlanSettings(**values))
+    for spec in ALL_TABLES:
+        names = [f.name for f in spec.fields]
+        rows = conn.exec_driver_sql(f"SELECT id, {', '.join(names)} FROM {spec.name} ORDER BY ord, id").all()
+        t = plan.tables[spec.name]
+        if not rows:
+            continue
+        cols = list(zip(*rows))
+        t.ids = np.asarray(cols[0], dtype=np.int64)
+        for f, col in zip(spec.fields, cols[1:]):
+            if f.kind is Kind.TEXT:
+                t._cols[f.name] = ["" if v is None else str(v) for v in col]
+            elif f.kind is Kind.REF:
+                t._cols[f.name] = np.asarray([0 if v is None else v for v in col], dtype=np.int64)
+            else:
+                t._cols[f.name] = np.asarray([np.nan if v is None else v for v in col], dtype=np.float64)
+        t._max_id = int(t.ids.max())
+        t._pos_of_id = None
+    _validate_loaded(plan, path)
+    return plan
+
+
+def _validate_loaded(plan: Plan, path: Path) -> None:
+    """Refuse a file whose stored values break the plan's rules (hand-edited or damaged)."""
+    for spec in ALL_TABLES:
+        t = plan.tables[spec.name]
+        for f in spec.fields:
+            col = t.column(f.name)
+            bad = None
+            if f.kind is Kind.REF:
+                known = plan.tables[f.ref_table].ids
+                bad_mask = ~np.isin(col, known) & ((col != 0) | f.required)
+                bad = np.flatnonzero(bad_mask)
+            elif f.is_numeric:
+                arr = np.asarray(col)
+                with np.errstate(invalid="ignore"):
+                    mask = np.zeros(len(arr), dtype=bool)
+                    if f.minimum is not None:
+                        mask |= arr < f.minimum
+                    if f.maximum is not None:
+                        mask |= arr > f.maximum
+                    if f.required:
+                        mask |= np.isnan(arr)
+                bad = np.flatnonzero(mask)
+            if bad is not None and len(bad):
+                p = int(bad[0])
+                raise PlanFileError(
+                    f"{path}: the file is corrupt ({spec.sheet}!{spec.address(p, f.name)}: "
+                    f"{f.label} value {t.get(p, f.name)!r} is not allowed)")
