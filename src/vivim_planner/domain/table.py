@@ -147,6 +147,8 @@ class Table:
             if rid is None:
                 rid = max(self._max_id, max(ids, default=0)) + 1
             ids.append(int(rid))
+        if len(set(ids)) != len(ids) or any(self.has_id(i) for i in ids):
+            raise ValueError(f"duplicate {self.spec.noun} ids")  # checked before anything changes
         for f in self.spec.fields:
             default = f.default if f.default is not None else f.empty_value()
             vals = [r.get(f.name, default) for r in rows]
@@ -157,8 +159,6 @@ class Table:
                 arr = np.array([default if v is None else v for v in vals], dtype=col.dtype)
                 self._cols[f.name] = np.concatenate([col, arr])
         self.ids = np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)])
-        if len(set(self.ids.tolist())) != len(self.ids):
-            raise ValueError(f"duplicate {self.spec.noun} ids")
         self._max_id = max(self._max_id, max(ids))
         self._pos_of_id = None
         return ids
@@ -187,6 +187,8 @@ class Table:
 def is_empty(value: object) -> bool:
     """True for the stored empty values: NaN, ``""``, ``None`` and reference 0."""
     if value is None or value == "":
+        return True
+    if type(value) is int and value == 0:  # references are stored as int, numbers as float
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
