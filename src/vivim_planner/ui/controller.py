@@ -1,0 +1,107 @@
+"""The bridge between the plan document and Qt: one undo stack, one recomputation per edit.
+
+An edit arrives as a core :class:`Command` (already validated). :meth:`PlanController.execute`
+applies it through the document (one SQLite transaction) and only then pushes it on the
+``QUndoStack``, so a failed write never leaves a phantom undo step. After every apply, undo
+or redo the engine recomputes and :attr:`PlanController.changed` carries the ChangeSet; the
+table models refresh exactly what changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..commands import ChangeSet, Command
+from ..domain import CellError, PlanError
+from ..engine import Finding, PlanResult, audit, compute
+from ..storage import PlanDocument
+
+
+class _UndoStep(QUndoCommand):
+    """A QUndoCommand around a core command that was applied before being pushed."""
+
+    def __init__(self, controller: "PlanController", command: Command):
+        super().__init__(command.label)
+        self.controller, self.command = controller, command
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # applied by execute() already
+            self._first = False
+            return
+        self.controller._run(self.command, forward=True)
+
+    def undo(self) -> None:
+        self.controller._run(self.command, forward=False)
+
+
+class PlanController(QObject):
+    """Owns the open :class:`PlanDocument`, its ``QUndoStack`` and the latest engine result.
+
+    Signals: ``changed(ChangeSet)`` after every edit, undo or redo (``result``/``findings``
+    are fresh by then); ``message(str)`` for the status bar (refusals, write errors);
+    ``document_replaced()`` when another file is opened.
+    """
+
+    changed = Signal(object)
+    message = Signal(str)
+    document_replaced = Signal()
+
+    def __init__(self, document: PlanDocument, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.document = document
+        self.result: PlanResult = compute(document.plan)
+        self.findings: list[Finding] = audit(document.plan, self.result)
+
+    @property
+    def plan(self):  # noqa: ANN201 - Plan
+        return self.document.plan
+
+    def replace_document(self, document: PlanDocument) -> None:
+        """Switch to another open document; the undo history starts afresh."""
+        old = self.document
+        self.document = document
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        if old is not document:
+            old.close()
+        self._recompute()
+        self.document_replaced.emit()
+
+    def execute(self, command: Command) -> bool:
+        """Apply ``command`` and push it as one undo step. Returns False (and reports on
+        ``message``) when the file could not be written; the plan is then unchanged."""
+        try:
+            cs = self.document.apply(command)
+        except PlanError as e:
+            self.message.emit(str(e))
+            return False
+        self.undo_stack.push(_UndoStep(self, command))
+        self._after(cs)
+        return True
+
+    def try_build(self, factory, *args, **kwargs) -> Command | None:  # noqa: ANN001
+        """Call a command factory; on :class:`CellError` report it and return None."""
+        try:
+            return factory(self.plan, *args, **kwargs)
+        except CellError as e:
+            self.message.emit(str(e))
+            return None
+
+    def _run(self, command: Command, forward: bool) -> None:
+        try:
+            cs = self.document.apply(command) if forward else self.document.revert(command)
+        except PlanError as e:
+            self.message.emit(str(e))
+            return
+        self._after(cs)
+
+    def _recompute(self) -> None:
+        self.result = compute(self.plan)
+        self.findings = audit(self.plan, self.result)
+
+    def _after(self, cs: ChangeSet) -> None:
+        self._recompute()
+        self.changed.emit(cs)

@@ -1,0 +1,65 @@
+"""How figures read in the window: currency symbols, thousands separators, sensible decimals."""
+
+from __future__ import annotations
+
+import math
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥", "KRW": "₩"}
+
+
+def currency_prefix(code: str) -> str:
+    """``$`` for USD, ``€`` for EUR; other ISO codes are shown as ``CHF `` (code and a space)."""
+    return SYMBOLS.get(code, f"{code} ")
+
+
+def money(value: float, currency: str = "USD", decimals: int | None = None) -> str:
+    """``$61,200``, ``-$30,975``, ``$0.0053``; ``""`` for empty (NaN).
+
+    With ``decimals=None``: whole amounts show no cents, amounts with cents show 2 decimals,
+    and amounts under 1 (cost per user) show up to 4 significant decimals.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if decimals is None:
+        a = abs(value)
+        if float(value).is_integer():
+            decimals = 0
+        elif a < 1:
+            decimals = 4
+        else:
+            decimals = 2
+    sign = "-" if value < 0 and round(abs(value), decimals) != 0 else ""
+    return f"{sign}{currency_prefix(currency)}{abs(value):,.{decimals}f}"
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """``1,200``, ``0.5``, ``3``; ``""`` for empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if decimals is None:
+        if float(value).is_integer():
+            return f"{value:,.0f}"
+        return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:,.4f}".rstrip("0").rstrip(".")
+    return f"{value:,.{decimals}f}"
+
+
+def plain(value: float) -> str:
+    """A number as an edit box or the clipboard holds it: no separators, full precision."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def compact_money(value: float, currency: str = "USD") -> str:
+    """``$1.28M``, ``$90.4K``, ``$640``: for headline figures."""
+    if value is None or math.isnan(value):
+        return ""
+    a = abs(value)
+    sign = "-" if value < 0 else ""
+    p = currency_prefix(currency)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= limit:
+            return f"{sign}{p}{a / limit:,.3g}{suffix}" if a / limit < 1000 else f"{sign}{p}{a / limit:,.0f}{suffix}"
+    return money(value, currency)

@@ -1,0 +1,319 @@
+"""The main window: one tab per grid, the Summary and the Audit; File and Edit menus; the
+title shows the file and its modified state (the undo stack's clean state)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHeaderView, QLabel, QMainWindow, QMessageBox,
+                               QSplitter, QTabWidget, QTableView, QToolButton, QVBoxLayout, QHBoxLayout, QWidget)
+
+from ..domain import Plan, PlanError, PlanSettings
+from ..storage import SUFFIX, PlanDocument
+from .controller import PlanController
+from .grid import GridView
+from .reports import AuditModel
+from .summary_tab import SummaryTab
+from .table_model import PlanTableModel
+
+APP_NAME = "VIVIM Planner"
+MAX_RECENT = 8
+FILE_FILTER = f"VIVIM plans (*{SUFFIX});;All files (*)"
+
+GRID_TABS = (  # tab title, [(table, caption)], hint
+    ("Milestones", [("milestones", "")], "Phases with a month range and a target user count."),
+    ("Rate card", [("roles", "")], "Roles with their hourly rate; team lines use it unless they give their own."),
+    ("Team", [("allocations", "")],
+     "Team lines: cost = hourly rate x hours per month x months x FTE. Grey columns are computed."),
+    ("Build costs", [("build_items", "One-off build cost lines"),
+                     ("estimates", "Estimates per milestone and category (empty = bottom-up)")],
+     "Cost = qty x unit cost, else the amount, else the midpoint of low-high."),
+    ("Operations", [("operating_costs", "Monthly operating cost lines"), ("revenues", "Revenue offsets (per month)")],
+     "Net monthly cost = operating cost - revenue; cost per user = net / target users."),
+)
+
+
+class MainWindow(QMainWindow):
+    """The planner window over one :class:`PlanDocument`."""
+
+    def __init__(self, document: PlanDocument):
+        super().__init__()
+        self.controller = PlanController(document, self)
+        self.grids: dict[str, GridView] = {}
+        self.setWindowIcon(QApplication.windowIcon())
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        for title, tables, hint in GRID_TABS:
+            self.tabs.addTab(self._grid_tab(tables, hint), title)
+        self.summary = SummaryTab(self.controller, self)
+        self.tabs.addTab(self.summary, "Summary")
+        self.tabs.addTab(self._audit_tab(), "Audit")
+        self.tabs.setCurrentIndex(self.tab_index("Summary"))
+        self._build_actions()
+        self.status_info = QLabel()
+        self.statusBar().addPermanentWidget(self.status_info)
+        stack = self.controller.undo_stack
+        stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.controller.message.connect(self.show_message)
+        self.controller.changed.connect(lambda _cs: self._update_info())
+        self.controller.document_replaced.connect(self._on_document_replaced)
+        self._on_document_replaced()
+        self.resize(1280, 800)
+
+    # -- layout ----------------------------------------------------------------------------
+    def _grid_tab(self, tables: list[tuple[str, str]], hint: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(6, 6, 6, 6)
+        splitter = QSplitter(Qt.Vertical, page)
+        for name, caption in tables:
+            box = QWidget()
+            v = QVBoxLayout(box)
+            v.setContentsMargins(0, 0, 0, 0)
+            grid = GridView(PlanTableModel(self.controller, name), box)
+            self.grids[name] = grid
+            bar = QHBoxLayout()
+            if caption:
+                label = QLabel(f"<b>{caption}</b>")
+                bar.addWidget(label)
+            for text, slot, tip in (("+ Row", grid.insert_row, "Insert a row below the current one (Ctrl++)"),
+                                    ("− Rows", grid.delete_selected_rows, "Delete the selected rows (Ctrl+-)")):
+                b = QToolButton(box)
+                b.setText(text)
+                b.setToolTip(tip)
+                b.clicked.connect(slot)
+                bar.addWidget(b)
+            bar.addStretch(1)
+            if hint and name == tables[0][0]:
+                h = QLabel(hint)
+                h.setStyleSheet("color: #5b6572;")
+                bar.addWidget(h)
+            v.addLayout(bar)
+            v.addWidget(grid)
+            splitter.addWidget(box)
+        layout.addWidget(splitter)
+        return page
+
+    def _audit_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.audit_label = QLabel()
+        self.audit_label.setWordWrap(True)
+        layout.addWidget(self.audit_label)
+        splitter = QSplitter(Qt.Vertical, page)
+        self.audit_model = AuditModel(self.controller, self)
+        view = QTableView(page)
+        view.setModel(self.audit_model)
+        view.setSelectionBehavior(QTableView.SelectRows)
+        view.setWordWrap(False)
+        view.verticalHeader().setVisible(False)
+        hh = view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeToContents)
+        hh.setStretchLastSection(True)
+        view.doubleClicked.connect(self._go_to_finding)
+        view.activated.connect(self._go_to_finding)
+        self.audit_view = view
+        splitter.addWidget(view)
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(QLabel("<b>Figures the source states</b> (what the audit checks; edit to correct a stated figure)"))
+        grid = GridView(PlanTableModel(self.controller, "stated_figures"), box)
+        self.grids["stated_figures"] = grid
+        v.addWidget(grid)
+        splitter.addWidget(box)
+        splitter.setSizes([500, 300])
+        layout.addWidget(splitter)
+        return page
+
+    def tab_index(self, title: str) -> int:
+        """Index of the tab called ``title`` (case-insensitive); raises ValueError if none."""
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i).split(" (")[0].casefold() == title.casefold():
+                return i
+        names = ", ".join(self.tabs.tabText(i) for i in range(self.tabs.count()))
+        raise ValueError(f"no tab {title!r}; tabs are: {names}")
+
+    def tab_names(self) -> list[str]:
+        return [self.tabs.tabText(i).split(" (")[0] for i in range(self.tabs.count())]
+
+    # -- actions ---------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        stack = self.controller.undo_stack
+        file_menu = self.menuBar().addMenu("&File")
+        self._add(file_menu, "&New", self.new_plan, QKeySequence.New)
+        self._add(file_menu, "&Open…", self.open_dialog, QKeySequence.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self._add(file_menu, "&Save", self.save, QKeySequence.Save)
+        self._add(file_menu, "Save &As…", self.save_as_dialog, QKeySequence.SaveAs)
+        file_menu.addSeparator()
+        self._add(file_menu, "&Quit", self.close, QKeySequence.Quit)
+
+        edit = self.menuBar().addMenu("&Edit")
+        undo = stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(QKeySequence.Undo)
+        redo = stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self._add(edit, "Cu&t", lambda: self._grid_call("copy_selection", "clear_selection"), None)
+        self._add(edit, "&Copy", lambda: self._grid_call("copy_selection"), None)
+        self._add(edit, "&Paste", lambda: self._grid_call("paste"), None)
+        self._add(edit, "C&lear cells", lambda: self._grid_call("clear_selection"), None)
+        edit.addSeparator()
+        self._add(edit, "&Insert row", lambda: self._grid_call("insert_row"), None)
+        self._add(edit, "&Delete rows", lambda: self._grid_call("delete_selected_rows"), None)
+
+        view = self.menuBar().addMenu("&View")
+        for i in range(self.tabs.count()):
+            self._add(view, self.tabs.tabText(i), lambda i=i: self.tabs.setCurrentIndex(i), QKeySequence(f"Ctrl+{i + 1}"))
+        help_menu = self.menuBar().addMenu("&Help")
+        self._add(help_menu, "&About VIVIM Planner", self._about, None)
+        self._refresh_recent()
+
+    def _add(self, menu, text, slot, shortcut) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _grid_call(self, *methods: str) -> None:
+        grid = self.focused_grid()
+        if grid is None:
+            self.show_message("Select a cell in a grid first")
+            return
+        for m in methods:
+            getattr(grid, m)()
+
+    def focused_grid(self) -> GridView | None:
+        w = QApplication.focusWidget()
+        while w is not None and not isinstance(w, GridView):
+            w = w.parentWidget()
+        if w is not None:
+            return w
+        page = self.tabs.currentWidget()
+        grids = page.findChildren(GridView) if page else []
+        return grids[0] if grids else None
+
+    # -- status ----------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        """Show a refusal or notice in the status bar (stays 10 s)."""
+        self.statusBar().showMessage(text, 10_000)
+
+    def _update_info(self) -> None:
+        s = self.controller.plan.settings
+        n = len(self.controller.findings)
+        self.status_info.setText(f"{s.currency} · {s.hours_per_month:g} h/month · {n} audit finding{'s' * (n != 1)}")
+        self.audit_label.setText(
+            f"<b>{n} finding{'s' * (n != 1)}</b>: figures the plan states that its own inputs do not reproduce "
+            f"(printed rounding is not a finding). Double-click a finding to go to its cell.")
+        self.tabs.setTabText(self.tab_index("Audit"), f"Audit ({n})" if n else "Audit")
+
+    def _on_document_replaced(self) -> None:
+        doc = self.controller.document
+        self.setWindowFilePath(str(doc.path))
+        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}[*] — {APP_NAME}")
+        self.setWindowModified(False)
+        self._update_info()
+        for grid in self.grids.values():
+            grid.fit_columns()
+
+    def _go_to_finding(self, index) -> None:  # noqa: ANN001
+        f = self.audit_model.finding(index.row())
+        if f is None or f.table not in self.grids:
+            return
+        grid = self.grids[f.table]
+        model = grid.plan_model
+        page = grid
+        while page is not None and self.tabs.indexOf(page) < 0:
+            page = page.parentWidget()
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+        grid.go_to(model.row_of_id(f.row_id), model.spec.column_index(f.field))
+
+    # -- files -----------------------------------------------------------------------------
+    def open_path(self, path: str | Path) -> bool:
+        """Open a plan file in this window; a refusal is shown and nothing changes."""
+        try:
+            doc = PlanDocument.open(path)
+        except PlanError as e:
+            QMessageBox.warning(self, "Cannot open plan", str(e))
+            return False
+        self.controller.replace_document(doc)
+        self._remember(doc.path)
+        return True
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open plan", str(self.controller.document.path.parent), FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def new_plan(self) -> None:
+        """Start an empty plan in an untitled file (Save As gives it a name)."""
+        folder = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "Untitled"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"Untitled {time.strftime('%Y-%m-%d %H%M%S')}{SUFFIX}"
+        doc = PlanDocument.create(path, Plan(PlanSettings(name="Untitled plan")))
+        self.controller.replace_document(doc)
+
+    def save(self) -> None:
+        """Every edit is already in the file; Save marks this state as the saved one."""
+        self.controller.undo_stack.setClean()
+        self.show_message(f"Saved: every edit is written to {self.controller.document.path.name} as you make it")
+
+    def save_as_dialog(self) -> None:
+        doc = self.controller.document
+        path, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(doc.path), FILE_FILTER)
+        if path:
+            self.save_as(path)
+
+    def save_as(self, path: str | Path) -> bool:
+        path = Path(path)
+        if path.suffix != SUFFIX:
+            path = path.with_suffix(SUFFIX)
+        try:
+            self.controller.document.save_as(path)
+        except PlanError as e:
+            QMessageBox.warning(self, "Cannot save plan", str(e))
+            return False
+        self.controller.undo_stack.setClean()
+        self._on_document_replaced()
+        self._remember(path)
+        self.show_message(f"Saved as {path}")
+        return True
+
+    def _settings(self) -> QSettings:
+        return QSettings("VIVIM", APP_NAME)
+
+    def _remember(self, path: Path) -> None:
+        s = self._settings()
+        recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
+        s.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self._settings().value("recent", []) or []
+        if isinstance(recent, str):
+            recent = [recent]
+        for p in recent:
+            self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(self, APP_NAME, f"<b>{APP_NAME}</b> {__version__}<br>Cost planning for startup founders.")
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001
+        self.controller.document.close()
+        super().closeEvent(event)

@@ -1,0 +1,189 @@
+"""Read-only models of computed reports: the Summary (milestones x scenarios, cumulative,
+operations and cost per user) and the Audit (findings). Both refresh from the controller's
+latest result and signal only the cells whose text changed."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ..engine import SCENARIO_NAMES
+from . import format as fmt
+from .controller import PlanController
+from .rowsync import sync_rows
+
+TOTAL_KEY = -1
+TOTAL_BG = QBrush(QColor("#e8eef6"))
+NEGATIVE_FG = QBrush(QColor("#1a7f37"))  # net profit reads green
+FLAG_BG = QBrush(QColor("#fde2e1"))
+
+
+class _ReportModel(QAbstractTableModel):
+    headers: tuple[str, ...] = ()
+    tooltips: tuple[str, ...] = ()
+    numeric_from = 0
+
+    def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.controller = controller
+        self._keys: list = []
+        self._rows: dict = {}
+        self.refresh()
+        controller.changed.connect(lambda _cs: self.refresh())
+        controller.document_replaced.connect(self.refresh)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._keys)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802, ANN001
+        if orientation == Qt.Horizontal:
+            if role == Qt.DisplayRole:
+                return self.headers[section]
+            if role == Qt.ToolTipRole and section < len(self.tooltips):
+                return self.tooltips[section] or None
+        return None
+
+    def build(self) -> tuple[list, dict]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Recompute rows; emit row inserts/removals and dataChanged for changed cells only."""
+        keys, rows = self.build()
+        old = self._rows
+        self._rows = {**old, **rows}
+        sync_rows(self, self._keys, keys)
+        self._rows = rows
+        for r, key in enumerate(self._keys):
+            new, before = rows.get(key), old.get(key)
+            if before is None or new is None:
+                continue
+            changed = [c for c in range(len(self.headers)) if new[c] != before[c]]
+            if changed:
+                self.dataChanged.emit(self.index(r, min(changed)), self.index(r, max(changed)))
+
+    def cell(self, row: int, col: int) -> tuple:
+        return self._rows[self._keys[row]][col]
+
+
+class SummaryModel(_ReportModel):
+    """One row per milestone plus a total row. Columns: code, name, months, users, build cost
+    low / mid / high / bottom-up (plan currency), cumulative of the chosen scenario, monthly
+    operating cost, monthly revenue, net monthly cost, cost per user (per user per month)."""
+
+    headers = ("Code", "Milestone", "Months", "Users", "Low", "Mid", "High", "Bottom-up", "Cumulative",
+               "Monthly ops", "Revenue", "Net monthly", "Cost / user")
+    tooltips = ("", "", "Start to end month", "Target users",
+                "Build cost, low estimate", "Build cost, mid estimate", "Build cost, high estimate",
+                "Build cost computed from the team and build cost lines",
+                "Running total of the chosen scenario", "Operating cost per month",
+                "Revenue offsets per month", "Operating cost - revenue, per month (negative: profit)",
+                "Net monthly cost / target users (per user per month)")
+    numeric_from = 3
+
+    def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
+        self.scenario = "mid"
+        super().__init__(controller, parent)
+
+    def set_scenario(self, name: str) -> None:
+        """Choose which scenario the cumulative column follows (low, mid, high, bottom-up)."""
+        self.scenario = SCENARIO_NAMES[name]
+        self.refresh()
+        self.headerDataChanged.emit(Qt.Horizontal, 8, 8)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802, ANN001
+        if orientation == Qt.Horizontal and section == 8 and role == Qt.DisplayRole:
+            return f"Cumulative ({self.scenario.replace('_', '-')})"
+        return super().headerData(section, orientation, role)
+
+    def build(self) -> tuple[list, dict]:
+        plan, r = self.controller.plan, self.controller.result
+        cur = plan.settings.currency
+        ms = plan.milestones
+        keys, rows = [], {}
+        m = fmt.money
+        for i in range(len(ms)):
+            s, e = ms.get(i, "start_month"), ms.get(i, "end_month")
+            months = f"{s:g}–{e:g}" if not (math.isnan(s) or math.isnan(e)) else ""
+            cpu = float(r.cost_per_user[i])
+            key = int(ms.ids[i])
+            keys.append(key)
+            rows[key] = (
+                ms.get(i, "code"), ms.get(i, "name"), months, fmt.number(float(r.users[i])),
+                m(float(r.total["low"][i]), cur, 0), m(float(r.total["mid"][i]), cur, 0),
+                m(float(r.total["high"][i]), cur, 0), m(float(r.total["bottom_up"][i]), cur, 0),
+                m(float(r.cumulative[self.scenario][i]), cur, 0),
+                m(float(r.operating[i]), cur), m(float(r.revenue[i]), cur) if r.revenue[i] else "",
+                m(float(r.net_operating[i]), cur), m(cpu, cur, 4 if abs(cpu) < 1 else 2) if not math.isnan(cpu) else "",
+            )
+        keys.append(TOTAL_KEY)
+        t = r.totals
+        rows[TOTAL_KEY] = ("", "Total", "", "", m(t["low"], cur, 0), m(t["mid"], cur, 0), m(t["high"], cur, 0),
+                           m(t["bottom_up"], cur, 0), m(t[self.scenario], cur, 0), "", "", "", "")
+        return keys, rows
+
+    def data(self, index, role=Qt.DisplayRole):  # noqa: ANN001
+        if not index.isValid():
+            return None
+        key = self._keys[index.row()]
+        if role == Qt.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.TextAlignmentRole:
+            return int((Qt.AlignRight if index.column() >= self.numeric_from else Qt.AlignLeft) | Qt.AlignVCenter)
+        if role == Qt.BackgroundRole and key == TOTAL_KEY:
+            return TOTAL_BG
+        if role == Qt.FontRole and (key == TOTAL_KEY or index.column() == 5):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ForegroundRole and index.column() in (11, 12) and self.cell(index.row(), index.column()).startswith("-"):
+            return NEGATIVE_FG
+        if role == Qt.ToolTipRole and index.column() == 12 and key != TOTAL_KEY:
+            return "Net monthly operating cost / target users; negative means revenue covers the costs"
+        return None
+
+
+class AuditModel(_ReportModel):
+    """One row per audit finding: where, cell, stated, computed, difference (computed -
+    stated), and the explanation."""
+
+    headers = ("Where", "Cell", "Stated", "Computed", "Difference", "Finding")
+    numeric_from = 2
+
+    def build(self) -> tuple[list, dict]:
+        cur = self.controller.plan.settings.currency
+        keys, rows = [], {}
+        for f in self.controller.findings:
+            key = (f.table, f.row_id, f.field, f.where)
+            if key in rows:
+                key = key + (len(keys),)
+            keys.append(key)
+            dec = 4 if abs(f.stated) < 1 and f.stated != 0 else None
+            rows[key] = (f.where, f.cell, fmt.money(f.stated, cur, dec), fmt.money(f.computed, cur, dec),
+                         fmt.money(f.difference, cur, dec), f.message)
+        return keys, rows
+
+    def finding(self, row: int):  # noqa: ANN201 - Finding
+        key = self._keys[row]
+        for f in self.controller.findings:
+            if (f.table, f.row_id, f.field, f.where) == key[:4]:
+                return f
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):  # noqa: ANN001
+        if not index.isValid():
+            return None
+        if role == Qt.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ToolTipRole:
+            return self.cell(index.row(), 5)
+        if role == Qt.TextAlignmentRole:
+            col = index.column()
+            return int((Qt.AlignRight if 2 <= col <= 4 else Qt.AlignLeft) | Qt.AlignVCenter)
+        if role == Qt.BackgroundRole and index.column() == 2:
+            return FLAG_BG
+        return None

@@ -1,0 +1,146 @@
+"""The Summary tab: plan settings, headline figures and the milestone summary table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QTableView, QVBoxLayout, QWidget)
+
+from ..commands import set_settings
+from . import format as fmt
+from .controller import PlanController
+from .reports import SummaryModel
+
+CARD_STYLE = ("QFrame#card { background: #f6f8fb; border: 1px solid #dfe5ee; border-radius: 8px; }"
+              "QLabel#cardTitle { color: #5b6572; font-size: 11px; }"
+              "QLabel#cardValue { color: #14263d; font-size: 20px; font-weight: 600; }"
+              "QLabel#cardNote { color: #5b6572; font-size: 11px; }")
+
+
+class _Card(QFrame):
+    def __init__(self, title: str, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.setObjectName("card")
+        v = QVBoxLayout(self)
+        v.setContentsMargins(12, 8, 12, 8)
+        v.setSpacing(2)
+        self.title = QLabel(title, objectName="cardTitle")
+        self.value = QLabel(objectName="cardValue")
+        self.note = QLabel(objectName="cardNote")
+        for w in (self.title, self.value, self.note):
+            v.addWidget(w)
+
+    def set(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+
+class SummaryTab(QWidget):
+    """Settings (name, currency, hours per month) as undoable edits; cards with the plan's
+    build cost range, duration and peak users; the summary table (per milestone low / mid /
+    high / bottom-up, cumulative, monthly operations, cost per user) with a total row."""
+
+    SETTINGS = (("name", "Plan name"), ("currency", "Currency (ISO)"), ("hours_per_month", "Hours per month (1 FTE)"))
+
+    def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.controller = controller
+        self.setStyleSheet(CARD_STYLE)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 10, 10, 10)
+
+        top = QHBoxLayout()
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        for key, label in self.SETTINGS:
+            edit = QLineEdit(self)
+            edit.setMaximumWidth(260)
+            edit.editingFinished.connect(lambda key=key: self._commit_setting(key))
+            form.addRow(label, edit)
+            self.fields[key] = edit
+        top.addLayout(form)
+        cards = QGridLayout()
+        self.cards = {k: _Card(t, self) for k, t in (
+            ("mid", "Build cost (mid)"), ("range", "Low – high"), ("bottom_up", "Bottom-up (from lines)"),
+            ("span", "Timeline"), ("ops", "Monthly ops, last milestone"), ("cpu", "Cost per user, last milestone"))}
+        for i, card in enumerate(self.cards.values()):
+            cards.addWidget(card, i // 3, i % 3)
+        top.addLayout(cards, 1)
+        outer.addLayout(top)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("<b>Build cost by milestone</b>"))
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Cumulative of"))
+        self.scenario = QComboBox(self)
+        self.scenario.addItems(["low", "mid", "high", "bottom-up"])
+        self.scenario.setCurrentText("mid")
+        self.scenario.currentTextChanged.connect(self._scenario_changed)
+        bar.addWidget(self.scenario)
+        outer.addLayout(bar)
+
+        self.model = SummaryModel(controller, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.Stretch)
+        outer.addWidget(self.table, 1)
+        note = QLabel("Estimates are the stated low / mid / high per category; an empty estimate uses the "
+                      "bottom-up figure. Cost per user = (monthly operating cost − revenue) / target users.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5b6572;")
+        outer.addWidget(note)
+        controller.changed.connect(lambda _cs: self.refresh())
+        controller.document_replaced.connect(self.refresh)
+        self.refresh()
+
+    def _scenario_changed(self, name: str) -> None:
+        self.model.set_scenario(name)
+        self.refresh()
+
+    def _commit_setting(self, key: str) -> None:
+        edit = self.fields[key]
+        command = self.controller.try_build(set_settings, {key: edit.text()})
+        if command is None or not command.changes:
+            self._show_settings()  # refused or unchanged: show the stored value again
+            return
+        self.controller.execute(command)
+
+    def _show_settings(self) -> None:
+        s = self.controller.plan.settings
+        for key, edit in self.fields.items():
+            value = getattr(s, key)
+            text = f"{value:g}" if isinstance(value, float) else str(value)
+            if edit.text() != text:
+                edit.setText(text)
+
+    def refresh(self) -> None:
+        """Update the settings fields and headline cards from the latest result."""
+        self._show_settings()
+        plan, r = self.controller.plan, self.controller.result
+        cur = plan.settings.currency
+        scen = self.model.scenario
+        t = r.totals
+        self.cards["mid"].set(fmt.money(t["mid"], cur, 0), f"{scen.replace('_', '-')} scenario: {fmt.money(t[scen], cur, 0)}")
+        self.cards["range"].set(f"{fmt.compact_money(t['low'], cur)} – {fmt.compact_money(t['high'], cur)}",
+                                f"{fmt.money(t['low'], cur, 0)} to {fmt.money(t['high'], cur, 0)}")
+        gap = t["bottom_up"] - t["mid"]
+        self.cards["bottom_up"].set(fmt.money(t["bottom_up"], cur, 0),
+                                    f"{'+' if gap >= 0 else '−'}{fmt.money(abs(gap), cur, 0)} vs mid estimate")
+        ms = plan.milestones
+        if len(ms):
+            start, end = ms.column("start_month").min(), ms.column("end_month").max()
+            self.cards["span"].set(f"{end - start + 1:g} months", f"{len(ms)} milestones, month {start:g} to {end:g}")
+            last = len(ms) - 1
+            self.cards["ops"].set(fmt.money(float(r.operating[last]), cur, 0),
+                                  f"net of revenue: {fmt.money(float(r.net_operating[last]), cur, 0)}")
+            cpu = float(r.cost_per_user[last])
+            self.cards["cpu"].set(fmt.money(cpu, cur, 4) if cpu == cpu else "—",
+                                  f"at {fmt.number(float(r.users[last]))} users ({ms.get(last, 'code')})")
+        else:
+            for card in ("span", "ops", "cpu"):
+                self.cards[card].set("—", "add a milestone")

@@ -1,0 +1,313 @@
+"""An editable Qt model over one plan table, plus its computed (read-only) columns.
+
+Input columns are the table spec's fields in order (so ``Team!F7`` names the same cell in
+the grid and in the messages); computed columns follow. ``setData`` never changes the plan
+itself: it builds a validated command and hands it to the controller (one undo step); a
+refusal returns False and the reason goes to the status bar. After each change the model
+emits ``dataChanged`` only for cells whose value or look changed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ..commands import ChangeSet, set_cell
+from ..domain import SPECS, Field, Kind, Plan
+from ..engine import PlanResult, category_key
+from ..engine.rollup import positions_of
+from . import format as fmt
+from .controller import PlanController
+from .rowsync import sync_rows
+
+INPUT_BG = QBrush(QColor("#ffffff"))
+COMPUTED_BG = QBrush(QColor("#f1f4f8"))
+FLAG_BG = QBrush(QColor("#fde2e1"))
+COMPUTED_FG = QBrush(QColor("#1f3b57"))
+MUTED_FG = QBrush(QColor("#8a94a3"))
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A read-only column: ``values(plan, result)`` gives one float per row in table order."""
+
+    label: str
+    values: Callable[[Plan, PlanResult], np.ndarray]
+    money: bool = True
+    help: str = ""
+
+
+def _estimate_bottom_up(plan: Plan, r: PlanResult) -> np.ndarray:
+    es = plan.estimates
+    mpos = positions_of(plan.milestones.ids, es.column("milestone"))
+    keys = [category_key(c) for c in r.categories]
+    cpos = np.array([keys.index(category_key(c)) for c in es.column("category")], dtype=np.int64)
+    out = np.full(len(es), np.nan)
+    ok = mpos >= 0
+    out[ok] = r.bottom_up["mid"][mpos[ok], cpos[ok]]
+    return out
+
+
+COMPUTED: dict[str, tuple[Computed, ...]] = {
+    "milestones": (
+        Computed("Duration", lambda p, r: p.milestones.column("end_month") - p.milestones.column("start_month") + 1,
+                 money=False, help="End month - start month + 1 (months)"),
+    ),
+    "allocations": (
+        Computed("Rate used", lambda p, r: r.allocation_rate, help="The line's rate, else its role's rate (USD/hour)"),
+        Computed("Hours", lambda p, r: r.hours_per_month * p.allocations.column("months") * p.allocations.column("fte"),
+                 money=False, help="Hours per month x months x FTE"),
+        Computed("Cost", lambda p, r: r.allocation_cost, help="Rate used x hours (or the lump sum)"),
+    ),
+    "build_items": (
+        Computed("Cost", lambda p, r: r.build_cost, help="Qty x unit cost, else amount, else the low-high midpoint"),
+    ),
+    "estimates": (
+        Computed("Bottom-up", _estimate_bottom_up, help="The milestone's lines of this category"),
+        Computed("Mid - bottom-up", lambda p, r: p.estimates.column("mid") - _estimate_bottom_up(p, r),
+                 help="Variance of the stated mid estimate against the bottom-up figure"),
+    ),
+    "operating_costs": (
+        Computed("Monthly cost", lambda p, r: r.operating_amount, help="Qty x unit cost, else the amount (USD/month)"),
+    ),
+    "revenues": (),
+    "roles": (),
+    "stated_figures": (),
+}
+
+
+class PlanTableModel(QAbstractTableModel):
+    """Qt model of table ``table_name`` of the controller's plan.
+
+    Roles: Display (formatted, currency with separators), Edit (plain text for the editor),
+    ToolTip (unit, help, audit finding), Background (input white, computed grey, flagged red),
+    TextAlignment (numbers right). ``UserRole`` gives the stored value.
+    """
+
+    def __init__(self, controller: PlanController, table_name: str, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.controller = controller
+        self.spec = SPECS[table_name]
+        self.name = table_name
+        self.computed = COMPUTED.get(table_name, ())
+        self._ids: list[int] = []
+        self._values: list[np.ndarray] = []
+        self._flags: dict[tuple[int, str], str] = {}
+        self._reset_snapshot()
+        controller.changed.connect(self._on_changed)
+        controller.document_replaced.connect(self._on_replaced)
+
+    # -- shape -----------------------------------------------------------------------------
+    @property
+    def table(self):  # noqa: ANN201 - Table
+        return self.controller.plan.tables[self.name]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.spec.fields) + len(self.computed)
+
+    def field_at(self, column: int) -> Field | None:
+        """The input field of a column, or None for a computed column."""
+        return self.spec.fields[column] if column < len(self.spec.fields) else None
+
+    def row_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of_id(self, row_id: int) -> int:
+        return self._ids.index(row_id)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802, ANN001
+        if orientation == Qt.Horizontal:
+            f = self.field_at(section)
+            if role == Qt.DisplayRole:
+                label = f.label if f else self.computed[section - len(self.spec.fields)].label
+                return label
+            if role == Qt.ToolTipRole:
+                if f:
+                    unit = f" ({self._unit(f)})" if self._unit(f) else ""
+                    return f"{f.label}{unit}{': ' + f.help if f.help else ''}"
+                c = self.computed[section - len(self.spec.fields)]
+                return f"{c.label} (computed): {c.help}"
+            if role == Qt.FontRole and not f:
+                font = QFont()
+                font.setItalic(True)
+                return font
+        elif role == Qt.DisplayRole:
+            return str(section + 2)  # spreadsheet row numbers: the header is row 1
+        return None
+
+    def _unit(self, f: Field) -> str:
+        if f.kind is Kind.MONEY:
+            return f.unit.replace("USD", self.controller.plan.settings.currency)
+        return f.unit
+
+    def flags(self, index) -> Qt.ItemFlags:  # noqa: ANN001
+        if not index.isValid():
+            return Qt.NoItemFlags
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return base | Qt.ItemIsEditable if self.field_at(index.column()) else base
+
+    # -- data ------------------------------------------------------------------------------
+    def data(self, index, role=Qt.DisplayRole):  # noqa: ANN001, C901
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        f = self.field_at(col)
+        if f is None:
+            return self._computed_data(row, col - len(self.spec.fields), role)
+        table = self.table
+        pos = table.position(self._ids[row])
+        value = table.get(pos, f.name)
+        if role == Qt.DisplayRole:
+            return self._display(f, value)
+        if role == Qt.EditRole:
+            if f.kind is Kind.REF:
+                return self.controller.plan.ref_label(f.ref_table, value)
+            return fmt.plain(value) if f.is_numeric else value
+        if role == Qt.UserRole:
+            return value
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignRight | Qt.AlignVCenter) if f.is_numeric else int(Qt.AlignLeft | Qt.AlignVCenter)
+        if role == Qt.BackgroundRole:
+            return FLAG_BG if (self._ids[row], f.name) in self._flags else INPUT_BG
+        if role == Qt.ToolTipRole:
+            flag = self._flags.get((self._ids[row], f.name))
+            return flag or (f.help or None)
+        if role == Qt.ForegroundRole and self.name == "allocations" and f.name == "hourly_rate" \
+                and isinstance(value, float) and math.isnan(value):
+            return MUTED_FG
+        return None
+
+    def _display(self, f: Field, value: object) -> str:
+        if f.kind is Kind.REF:
+            return self.controller.plan.ref_label(f.ref_table, value)
+        if f.kind is Kind.MONEY:
+            return fmt.money(value, self.controller.plan.settings.currency)
+        if f.is_numeric:
+            return fmt.number(value)
+        return value
+
+    def _computed_data(self, row: int, k: int, role: int):  # noqa: ANN202
+        c = self.computed[k]
+        v = float(self._values[k][row]) if row < len(self._values[k]) else math.nan
+        if role in (Qt.DisplayRole,):
+            return fmt.money(v, self.controller.plan.settings.currency) if c.money else fmt.number(v)
+        if role == Qt.EditRole:
+            return fmt.plain(v)
+        if role == Qt.UserRole:
+            return v
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.BackgroundRole:
+            return COMPUTED_BG
+        if role == Qt.ForegroundRole:
+            return COMPUTED_FG
+        if role == Qt.ToolTipRole:
+            if math.isnan(v) and self.name == "allocations":
+                return "No hourly rate: give the line a rate or its role a rate card rate"
+            return f"{c.label}: {c.help}"
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole) -> bool:  # noqa: N802, ANN001
+        """Validate and apply one edit as an undo step; False (and a status message) if refused."""
+        f = self.field_at(index.column()) if index.isValid() else None
+        if f is None or role != Qt.EditRole:
+            return False
+        command = self.controller.try_build(set_cell, self.name, self._ids[index.row()], f.name, value)
+        if command is None:
+            return False
+        if not command.edits:
+            return True
+        return self.controller.execute(command)
+
+    # -- refresh ---------------------------------------------------------------------------
+    def _computed_values(self) -> list[np.ndarray]:
+        plan, r = self.controller.plan, self.controller.result
+        return [np.asarray(c.values(plan, r), dtype=np.float64) for c in self.computed]
+
+    def _flag_map(self) -> dict[tuple[int, str], str]:
+        out: dict[tuple[int, str], str] = {}
+        for f in self.controller.findings:
+            if f.table == self.name:
+                key = (f.row_id, f.field)
+                out[key] = f"{out[key]}\n{f.message}" if key in out else f.message
+        return out
+
+    def _reset_snapshot(self) -> None:
+        self._ids = self.table.ids.tolist()
+        self._values = self._computed_values()
+        self._flags = self._flag_map()
+
+    def _on_replaced(self) -> None:
+        self.beginResetModel()  # a different file: everything is new
+        self._reset_snapshot()
+        self.endResetModel()
+
+    def _on_changed(self, cs: ChangeSet) -> None:
+        if cs.structural(self.name):
+            self._sync_rows()
+        n_in = len(self.spec.fields)
+        # input cells that changed
+        rows_cols: dict[int, list[int]] = {}
+        for rid, fname in cs.cells.get(self.name, ()):
+            try:
+                row = self.row_of_id(rid)
+            except ValueError:
+                continue
+            rows_cols.setdefault(row, []).append(self.spec.column_index(fname))
+        for row, cols in rows_cols.items():
+            self.dataChanged.emit(self.index(row, min(cols)), self.index(row, max(cols)))
+        # references whose label changed (a milestone code, a role name)
+        for i, f in enumerate(self.spec.fields):
+            if f.kind is Kind.REF and any(fn in ("code", "name") for _, fn in cs.cells.get(f.ref_table, ())):
+                if self._ids:
+                    self.dataChanged.emit(self.index(0, i), self.index(len(self._ids) - 1, i))
+        if cs.settings & {"currency"} and self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Horizontal, 0, self.columnCount() - 1)
+        # computed columns: only rows whose value changed
+        new = self._computed_values()
+        for k, (old, cur) in enumerate(zip(self._values, new)):
+            if len(old) == len(cur):
+                diff = np.flatnonzero(~((old == cur) | (np.isnan(old) & np.isnan(cur))))
+            else:
+                diff = np.arange(len(cur))
+            self._values[k] = cur
+            for start, stop in _runs(diff):
+                self.dataChanged.emit(self.index(start, n_in + k), self.index(stop, n_in + k))
+        # audit markers that appeared or went away
+        flags = self._flag_map()
+        for key in set(flags) ^ set(self._flags) | {k for k in flags if self._flags.get(k) != flags[k]}:
+            rid, fname = key
+            if rid in self._ids and fname in self.spec.by_name:
+                idx = self.index(self.row_of_id(rid), self.spec.column_index(fname))
+                self.dataChanged.emit(idx, idx)
+        self._flags = flags
+
+    def _sync_rows(self) -> None:
+        """Bring the row snapshot in line with the table using remove / insert signals."""
+        def removed(a: int, b: int) -> None:
+            self._values = [np.delete(v, slice(a, b + 1)) for v in self._values]
+
+        def inserted(a: int, b: int) -> None:
+            self._values = [np.insert(v, a, np.full(b - a + 1, np.nan)) for v in self._values]
+
+        sync_rows(self, self._ids, self.table.ids.tolist(), removed, inserted)
+
+
+def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
+    """Contiguous runs of sorted indices: [1,2,3,7] -> [(1,3),(7,7)]."""
+    if len(indices) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(indices) != 1)
+    starts = np.concatenate([[indices[0]], indices[breaks + 1]])
+    ends = np.concatenate([indices[breaks], [indices[-1]]])
+    return list(zip(starts.tolist(), ends.tolist()))
+
