@@ -202,9 +202,11 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
     try:
         screenshot(str(args.plan), str(out), args.tab)
+    except PlanError as e:
+        raise CliError(str(e)) from None
+    except OSError as e:
+        raise CliError(str(e) if not e.strerror else f"{out}: {e.strerror}") from None
     except ValueError as e:  # unknown tab: a usage error
-        if isinstance(e, PlanError):
-            raise
         args.parser.error(_one_line(str(e)))
     return EXIT_OK
 
@@ -220,9 +222,13 @@ def cmd_window(plan: str | None) -> int:
             raise CliError(str(e)) from None
     else:
         _check_plan(plan)
+    from .domain import PlanError
     from .ui.app import run_window
 
-    return int(run_window(plan) or 0)
+    try:
+        return int(run_window(plan) or 0)
+    except PlanError as e:
+        raise CliError(str(e)) from None
 
 
 # -- parsers ---------------------------------------------------------------------------------
