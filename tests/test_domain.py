@@ -332,6 +332,10 @@ def test_table_insert_delete_keep_ids_and_columns_aligned():
     assert t.next_id() == 4  # ids are never reused in a session
     with pytest.raises(ValueError):
         t.insert(0, {"name": "X"}, row_id=2)
+    for bad in (-1, 3):  # outside the table: refused before any column changes
+        with pytest.raises(IndexError):
+            t.insert(bad, {"name": "X"})
+    assert len(t.column("name")) == len(t.column("hourly_rate")) == len(t) == 2
     assert t.extend([{"name": "D"}, {"id": 10, "name": "E"}, {"name": "F"}]) == [4, 10, 11]
     before = (t.ids.tolist(), list(t.column("name")), np.nan_to_num(t.column("hourly_rate"), nan=-1).tolist())
     with pytest.raises(ValueError, match="duplicate"):

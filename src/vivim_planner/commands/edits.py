@@ -212,11 +212,16 @@ def insert_rows(plan: Plan, table: str, position: int, raw_rows: Iterable[Mappin
     cell of the first bad value (addresses count the new rows at their future positions).
     """
     spec = SPECS[table]
+    if not 0 <= position <= len(plan.tables[table]):
+        raise IndexError(f"cannot insert {spec.noun} rows at position {position} of {len(plan.tables[table])}")
+    raw_rows = list(raw_rows)
+    typed = [str(raw[key]) for raw in raw_rows for key in spec.unique if raw.get(key) is not None]
     rows = []
     pending: list[dict[str, object]] = []
     for i, raw in enumerate(raw_rows):
         pos = position + i
-        values = plan.new_row_values(table)
+        # a generated code / name must differ from the rows added with this one
+        values = plan.new_row_values(table, taken=typed + [str(p[k]) for p in pending for k in spec.unique])
         for name, v in raw.items():
             values[name] = plan.parse_cell(table, pos, name, v)
         plan.check_row(table, pos, values)

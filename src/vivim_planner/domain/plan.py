@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields as dc_fields, replace
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .errors import CellError, FieldError
 from .fields import Field, Kind, format_number_for_message, parse_number_text
@@ -197,10 +197,13 @@ class Plan:
                 if other.casefold() == v and (row_id is None or int(table.ids[pos]) != row_id):
                     fail(key, f'{spec.field(key).label} "{values.get(key)}" is already used by row {pos + 2}')
 
-    def new_row_values(self, table_name: str, overrides: Mapping[str, object] | None = None) -> dict[str, object]:
+    def new_row_values(self, table_name: str, overrides: Mapping[str, object] | None = None,
+                       taken: Iterable[str] = ()) -> dict[str, object]:
         """Values of a fresh row: defaults, plus sensible references (the last milestone,
-        the first role) and a unique code or name. ``overrides`` win."""
+        the first role) and a unique code or name, also distinct from ``taken`` (the codes or
+        names of other rows being added with it). ``overrides`` win."""
         spec = SPECS[table_name]
+        taken_keys = {str(t).strip().casefold() for t in taken}
         values: dict[str, object] = {
             f.name: (f.default if f.default is not None else f.empty_value()) for f in spec.fields
         }
@@ -210,7 +213,7 @@ class Plan:
             values["role"] = int(self.roles.ids[0])
         if table_name == "milestones":
             n = len(self.milestones) + 1
-            while self.find_ref("milestones", f"M{n}") is not None:
+            while self.find_ref("milestones", f"M{n}") is not None or f"m{n}" in taken_keys:
                 n += 1
             values.update(code=f"M{n}", name=f"Milestone {n}")
             if len(self.milestones):
@@ -219,7 +222,7 @@ class Plan:
                     values.update(start_month=last_end + 1, end_month=last_end + 1)
         if table_name == "roles":
             n = len(self.roles) + 1
-            while self.find_ref("roles", f"New role {n}") is not None:
+            while self.find_ref("roles", f"New role {n}") is not None or f"new role {n}" in taken_keys:
                 n += 1
             values["name"] = f"New role {n}"
         values.update(overrides or {})

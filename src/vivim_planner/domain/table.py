@@ -121,6 +121,8 @@ class Table:
 
         Missing fields take the field default or empty value.
         """
+        if not 0 <= position <= len(self):  # np.insert and list.insert disagree outside the table
+            raise IndexError(f"{self.spec.noun} position {position} is outside 0..{len(self)}")
         row_id = self.next_id() if row_id is None else int(row_id)
         if self.has_id(row_id):
             raise ValueError(f"{self.spec.noun} id {row_id} exists already")
