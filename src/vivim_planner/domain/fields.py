@@ -32,9 +32,14 @@ _NUMBER_CLEAN = re.compile(r"[\s,_$€£¥]")
 
 
 def format_number_for_message(raw: object) -> str:
-    """Quote a raw value the way error messages show it: ``"abc"``, ``-1``."""
+    """Show a raw value the way error messages do: text quoted (``"abc"``), numbers bare
+    (``-1``, and ``11`` when typed as the text "11")."""
     if isinstance(raw, str):
-        return f'"{raw}"'
+        try:
+            parse_number_text(raw)
+        except (ValueError, OverflowError):
+            return f'"{raw}"'
+        return raw.strip()
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return str(raw)

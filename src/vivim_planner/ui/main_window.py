@@ -57,9 +57,9 @@ class MainWindow(QMainWindow):
         self.status_info = QLabel()
         self.statusBar().addPermanentWidget(self.status_info)
         stack = self.controller.undo_stack
-        stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        stack.cleanChanged.connect(self._on_clean_changed)
         self.controller.message.connect(self.show_message)
-        self.controller.changed.connect(lambda _cs: self._update_info())
+        self.controller.changed.connect(self._update_info)
         self.controller.document_replaced.connect(self._on_document_replaced)
         self._on_document_replaced()
         self.resize(1280, 800)
@@ -209,7 +209,10 @@ class MainWindow(QMainWindow):
         """Show a refusal or notice in the status bar (stays 10 s)."""
         self.statusBar().showMessage(text, 10_000)
 
-    def _update_info(self) -> None:
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _update_info(self, _changes=None) -> None:  # noqa: ANN001
         s = self.controller.plan.settings
         n = len(self.controller.findings)
         self.status_info.setText(f"{s.currency} · {s.hours_per_month:g} h/month · {n} audit finding{'s' * (n != 1)}")
@@ -227,17 +230,22 @@ class MainWindow(QMainWindow):
         for grid in self.grids.values():
             grid.fit_columns()
 
-    def _go_to_finding(self, index) -> None:  # noqa: ANN001
-        f = self.audit_model.finding(index.row())
-        if f is None or f.table not in self.grids:
-            return
-        grid = self.grids[f.table]
-        model = grid.plan_model
+    def show_table(self, table: str) -> GridView:
+        """Bring the tab holding ``table``'s grid to the front and return the grid."""
+        grid = self.grids[table]
         page = grid
         while page is not None and self.tabs.indexOf(page) < 0:
             page = page.parentWidget()
         if page is not None:
             self.tabs.setCurrentWidget(page)
+        return grid
+
+    def _go_to_finding(self, index) -> None:  # noqa: ANN001
+        f = self.audit_model.finding(index.row())
+        if f is None or f.table not in self.grids:
+            return
+        grid = self.show_table(f.table)
+        model = grid.plan_model
         grid.go_to(model.row_of_id(f.row_id), model.spec.column_index(f.field))
 
     # -- files -----------------------------------------------------------------------------
