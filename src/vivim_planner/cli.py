@@ -151,7 +151,11 @@ def format_findings(findings: list[dict]) -> str:
     lines = []
     for f in findings:
         cell = f"[{f['cell']}] " if f.get("cell") else ""
-        lines.append(f"{cell}{f['where']}: {_one_line(f['message'])}")
+        message = _one_line(f["message"])
+        line_name = f["where"].split(" · ")[-1]
+        if message.startswith(line_name + ":"):  # "M1 · Team · Designer: Designer: $60/h..."
+            message = message[len(line_name) + 1:].lstrip()
+        lines.append(f"{cell}{f['where']}: {message}")
     n = len(findings)
     lines.append(f"{n} finding{'' if n == 1 else 's'}" if n else
                  "0 findings: every stated figure matches its recomputation")
