@@ -3,12 +3,20 @@
 A :class:`Finding` is reported when a stated figure differs from the computed one by more than
 the rounding of its printed precision (a figure printed as ``$0.005`` with 3 decimals matches
 anything in [0.0045, 0.0055]). Differences are ``computed - stated`` in the plan's currency.
+
+Each finding explains itself: a team line shows its arithmetic and which single input would
+reproduce the stated cost; a subtotal says whether the lines as printed add up to it (then the
+gap comes from named lines whose printed cost is wrong) or not (then the subtotal itself is
+mis-added). One claim printed in several places (a total repeated in a summary table) is one
+finding naming every place, not one finding per place.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -56,9 +64,46 @@ def money(x: float, decimals: int = 0) -> str:
     return f"{sign}${abs(x):,.{decimals}f}"
 
 
+def _signed(x: float) -> str:
+    """``+$19,200`` / ``-$60``: a difference with its sign."""
+    return ("+" if x >= 0 else "-") + money(abs(x))
+
+
 def _decimals_of(value: float) -> int:
     """Printed precision of a stated line figure: whole dollars unless it has cents."""
     return 0 if float(value).is_integer() else 2
+
+
+def _is_step(x: float, step: float) -> bool:
+    """True when ``x`` is a positive multiple of ``step`` (up to float noise)."""
+    return x > 0 and abs(x / step - round(x / step)) < 1e-6
+
+
+def _fraction_words(ratio: float) -> str:
+    """``1/3`` for 0.3333..., ``""`` when the ratio is no simple fraction."""
+    if not (0 < ratio < 10) or not math.isfinite(ratio):
+        return ""
+    f = Fraction(ratio).limit_denominator(12)
+    if f == 1 or abs(float(f) - ratio) > 1e-9 * max(1.0, ratio):
+        return ""
+    return f"{f.numerator}/{f.denominator}" if f.denominator != 1 else f"{f.numerator} times"
+
+
+def _months(m: float) -> str:
+    return f"{m:g} month" if m == 1 else f"{m:g} months"
+
+
+_METRIC_NOUN = {
+    "allocations_subtotal": "personnel subtotal",
+    "build_subtotal": "build cost subtotal",
+    "estimate_total": "estimate total",
+    "operating_total": "monthly operating cost",
+    "revenue_total": "monthly revenue",
+    "net_operating": "net monthly operating cost",
+    "cost_per_user": "cost per user",
+    "users": "user count",
+    "consolidated_total": "consolidated total",
+}
 
 
 class _Auditor:
@@ -67,6 +112,7 @@ class _Auditor:
         self.findings: list[Finding] = []
         ms = plan.milestones
         self.code = {int(i): c for i, c in zip(ms.ids, ms.column("code"))}
+        self.hours = self.r.hours_per_month
 
     def mcode(self, mid: int) -> str:
         return self.code.get(int(mid), "Plan")
@@ -74,9 +120,29 @@ class _Auditor:
     def add(self, **kw) -> None:
         self.findings.append(Finding(**kw))
 
+    def line_title(self, p: int) -> str:
+        al = self.plan.allocations
+        return al.get(p, "title") or self.plan.ref_label("roles", al.get(p, "role"))
+
     # team lines -------------------------------------------------------------------------
+    def _team_hint(self, stated: float, rate: float, months: float, fte: float, computed: float) -> str:
+        """Which single input, changed, gives the stated cost: ', 1/3 of that: it fits 80 h ...'."""
+        h = self.hours
+        if not (rate > 0 and months > 0 and fte > 0 and computed > 0 and stated > 0):
+            return ""
+        fits = [f"{stated / (rate * months * fte):,.4g} h per month instead of {h:g}"]
+        m = stated / (rate * h * fte)
+        if _is_step(m, 0.5) and m <= 120:
+            fits.append(f"{_months(m)} instead of {months:g}")
+        f = stated / (rate * h * months)
+        if _is_step(f, 0.05) and f <= 10:
+            fits.append(f"{f:g} FTE instead of {fte:g}")
+        frac = _fraction_words(stated / computed)
+        share = f", {frac} of that" if frac else ""
+        return f"{share}: it fits {', or '.join(fits)}"
+
     def team_lines(self) -> None:
-        al, r, h = self.plan.allocations, self.r, self.r.hours_per_month
+        al, r, h = self.plan.allocations, self.r, self.hours
         stated = al.column("stated_cost")
         ms = self.plan.milestones
         mpos = positions_of(ms.ids, al.column("milestone"))
@@ -86,11 +152,16 @@ class _Auditor:
             if matches(s, c, _decimals_of(s)):
                 continue
             rate, months, fte = float(r.allocation_rate[p]), float(al.column("months")[p]), float(al.column("fte")[p])
-            title = al.get(p, "title") or self.plan.ref_label("roles", al.get(p, "role"))
-            basis = rate * months * fte
-            hint = f" (as if {s / basis:,.4g} hours per month)" if basis > 0 else ""
-            msg = (f"{title}: {money(rate)}/h x {h:g} h x {months:g} months x {fte:g} FTE = {money(c)}, "
-                   f"but the source states {money(s)}{hint}")
+            title = self.line_title(p)
+            lump = float(al.column("lump_sum")[p])
+            if not math.isnan(lump):
+                msg = f"{title}: its lump sum is {money(lump)}, but the source states {money(s)}"
+            elif math.isnan(c):
+                msg = (f"{title}: the cost cannot be computed (no hourly rate on the line or its role), "
+                       f"the source states {money(s)}")
+            else:
+                msg = (f"{title}: {money(rate)}/h × {h:g} h × {_months(months)} × {fte:g} FTE = {money(c)}, "
+                       f"but the source states {money(s)}{self._team_hint(s, rate, months, fte, c)}")
             self.add(where=f"{self.mcode(al.get(p, 'milestone'))} · Team · {title}", stated=s, computed=c,
                      difference=c - s, message=msg, cell=f"Team!{SPECS['allocations'].address(p, 'stated_cost')}",
                      table="allocations", row_id=int(al.ids[p]), field="stated_cost")
@@ -98,7 +169,7 @@ class _Auditor:
         for p in np.flatnonzero(mpos >= 0):
             d = float(duration[mpos[p]])
             if not math.isnan(months[p]) and not math.isnan(d) and months[p] > d:
-                title = al.get(p, "title") or self.plan.ref_label("roles", al.get(p, "role"))
+                title = self.line_title(p)
                 code = self.mcode(al.get(p, "milestone"))
                 self.add(where=f"{code} · Team · {title}", stated=float(months[p]), computed=d,
                          difference=d - float(months[p]),
@@ -116,7 +187,7 @@ class _Auditor:
                 continue
             title = t.get(p, label_field)
             q, u = t.get(p, "quantity"), t.get(p, "unit_cost")
-            how = f"{q:g} x {money(u, 2 if not float(u).is_integer() else 0)} = {money(c)}" if not (
+            how = f"{q:g} × {money(u, 2 if not float(u).is_integer() else 0)} = {money(c)}" if not (
                 math.isnan(q) or math.isnan(u)) else money(c)
             self.add(where=f"{self.mcode(t.get(p, 'milestone'))} · {spec.sheet} · {title}", stated=s, computed=c,
                      difference=c - s, message=f"{title}: {how}{unit}, but the source states {money(s)}{unit}",
@@ -128,43 +199,139 @@ class _Auditor:
         sf = self.plan.stated_figures
         values = metric_values(self.plan, self.r)
         spec = SPECS["stated_figures"]
+        # one claim (same metric, milestone, category, bound and value) printed in several places
+        # is one finding that names every place
+        groups: dict[tuple, list[int]] = {}
         for p in range(len(sf)):
             row = sf.row(p)
             mid = int(row["milestone"] or 0)
             cat = category_key(row["category"]) if row["category"] else ""
-            key = (row["metric"], mid, cat, row["bound"])
-            computed = values.get(key, math.nan)
-            stated = float(row["value"])
-            decimals = 0 if math.isnan(row["decimals"]) else int(row["decimals"])
+            groups.setdefault((row["metric"], mid, cat, row["bound"], float(row["value"])), []).append(p)
+        for (metric, mid, cat, bound, stated), positions in groups.items():
+            rows = [sf.row(p) for p in positions]
+            decimals = max(0 if math.isnan(r["decimals"]) else int(r["decimals"]) for r in rows)
+            computed = values.get((metric, mid, cat, bound), math.nan)
             if matches(stated, computed, decimals):
                 continue
-            label = row["label"] or row["metric"]
-            where = f"{self.mcode(mid)} · {label}" if mid else label
-            detail = self._why(row, stated)
-            msg = (f"{label} is stated as {money(stated, decimals)} but the inputs give "
-                   f"{money(computed, max(decimals, 0 if abs(computed) >= 1 else 4))}{detail}")
+            row, p = rows[0], positions[0]
+            code = self.mcode(mid) if mid else ""
+            labels = [r["label"] or _METRIC_NOUN.get(metric, metric) for r in rows]
+            label = labels[0]
+            where = label
+            if code:
+                rest = re.sub(rf"^{re.escape(code)}\b[\s:,·-]*", "", label)
+                where = f"{code} · {rest or label}"
+            also = ""
+            if len(labels) > 1:
+                also = f" (also printed as {', '.join(dict.fromkeys(labels[1:]))})"
+            bound_word = f" ({bound})" if bound in ("low", "mid", "high") else ""
+            msg = (f"{label}{bound_word} is stated as {money(stated, decimals)}{also}, but "
+                   f"{self._computed_words(row, computed, decimals)}{self._why(row, stated, computed)}")
             self.add(where=where, stated=stated, computed=computed,
                      difference=computed - stated if not math.isnan(computed) else math.nan,
                      message=msg, cell=f"{spec.sheet}!{spec.address(p, 'value')}", table="stated_figures",
                      row_id=int(sf.ids[p]), field="value")
 
-    def _why(self, row: dict, stated: float) -> str:
+    def _computed_words(self, row: dict, computed: float, decimals: int) -> str:
+        """How the engine arrives at the figure, in words: 'its team lines cost $162,000 ...'."""
+        metric, mid, bound = row["metric"], int(row["milestone"] or 0), row["bound"]
+        code = self.mcode(mid)
+        m = None
+        if mid:
+            try:
+                m = self.plan.milestones.position(mid)
+            except KeyError:
+                m = None
+        shown = money(computed, max(decimals, 0 if abs(computed) >= 1 or computed == 0 else 4))
+        if math.isnan(computed):
+            if metric == "build_subtotal":
+                return f"{code} has no build cost lines of category \"{row['category']}\" to add up"
+            if metric == "cost_per_user":
+                return f"{code} has no target users to divide by"
+            if metric not in _METRIC_NOUN:
+                return f"\"{metric}\" is not a figure the planner computes"
+            return "the plan has nothing to compute it from"
+        band = bound if bound in ("low", "mid", "high") else "mid"
+        if metric == "allocations_subtotal":
+            return f"its team lines cost {shown} at {self.hours:g} h per month"
+        if metric == "build_subtotal":
+            what = {"low": "the low ends of its", "high": "the high ends of its"}.get(bound, "its")
+            return f"{what} {row['category']} lines add up to {shown}"
+        if metric == "estimate_total":
+            return f"its {band} category estimates add up to {shown}"
+        if metric == "consolidated_total":
+            return f"the {band} milestone totals add up to {shown}"
+        if metric == "operating_total":
+            return f"its operating cost lines add up to {shown}/month"
+        if metric == "revenue_total":
+            return f"its revenue lines add up to {shown}/month"
+        if metric == "net_operating" and m is not None:
+            return (f"operating cost {money(self.r.operating[m])} - revenue {money(self.r.revenue[m])} "
+                    f"= {shown}/month")
+        if metric == "cost_per_user" and m is not None:
+            return (f"net operating cost {money(self.r.net_operating[m])} / {self.r.users[m]:,.0f} users "
+                    f"= {shown} per user per month")
+        if metric == "users":
+            return f"{code}'s target users are {computed:,.0f}"
+        return f"the inputs give {shown}"
+
+    def _why(self, row: dict, stated: float, computed: float) -> str:
         """Explain a subtotal mismatch: do the source's own printed lines add up to it?"""
         mid = int(row["milestone"] or 0)
         if row["metric"] == "allocations_subtotal":
             t = self.plan.allocations
-            lines = t.column("stated_cost")[np.asarray(t.column("milestone")) == mid]
-        elif row["metric"] == "build_subtotal" and row["bound"] == "value":
+            sel = np.asarray(t.column("milestone")) == mid
+            lines = t.column("stated_cost")[sel]
+            if np.isnan(lines).any():
+                return ""
+            printed = float(lines.sum())
+            costs = self.r.allocation_cost
+            wrong = [(self.line_title(p), float(costs[p] - t.column("stated_cost")[p]))
+                     for p in np.flatnonzero(sel)
+                     if not matches(float(t.column("stated_cost")[p]), float(costs[p]), 0)]
+            if not matches(stated, printed, 0):
+                return (f"; its lines as printed add up to {money(printed)}, so the subtotal is "
+                        f"{'also ' if wrong else ''}mis-added by {_signed(stated - printed)}")
+            if not wrong:
+                return ""
+            names = ", ".join(f"{n} ({_signed(d)})" for n, d in wrong)
+            n = len(wrong)
+            return (f"; the lines as printed do add up to {money(stated)}, so the {money(abs(computed - stated))} "
+                    f"gap comes from the {n} line{'s' if n > 1 else ''} whose printed cost disagrees with rate × "
+                    f"hours × months × FTE: {names}")
+        if row["metric"] == "build_subtotal":
             t = self.plan.build_items
             sel = (np.asarray(t.column("milestone")) == mid) & np.array(
                 [category_key(c) == category_key(row["category"]) for c in t.column("category")], dtype=bool)
-            lines = np.where(np.isnan(t.column("stated_cost")), self.r.build_cost, t.column("stated_cost"))[sel]
-        else:
-            return ""
-        printed = float(np.nansum(lines))
-        if matches(stated, printed, 0):
-            return "; the lines as printed do add up to it, so the difference comes from lines whose printed cost disagrees with their inputs"
-        return f"; the lines as printed add up to {money(printed)}, not {money(stated)}"
+            if not sel.any():
+                return ""
+            column = {"low": self.r.build_low, "high": self.r.build_high}.get(row["bound"], self.r.build_cost)
+            if row["bound"] in ("low", "high"):
+                printed = float(np.nansum(column[sel]))
+            else:
+                printed = float(np.nansum(np.where(np.isnan(t.column("stated_cost")), column, t.column("stated_cost"))[sel]))
+            if matches(stated, printed, 0):
+                return ("; the lines as printed do add up to it, so the difference comes from lines whose "
+                        "printed cost disagrees with their quantity × unit cost")
+            if matches(printed, computed, 0):
+                return (f"; every line's printed cost agrees with its inputs, so the subtotal itself is "
+                        f"mis-added: {money(abs(stated - printed))} too {'high' if stated > printed else 'low'}")
+            return (f"; the lines as printed add up to {money(printed)}, so the subtotal is also mis-added "
+                    f"by {_signed(stated - printed)}")
+        if row["metric"] == "operating_total":
+            t = self.plan.operating_costs
+            sel = np.asarray(t.column("milestone")) == mid
+            if not sel.any():
+                return ""
+            printed = float(np.nansum(np.where(np.isnan(t.column("stated_cost")), self.r.operating_amount,
+                                               t.column("stated_cost"))[sel]))
+            if matches(stated, printed, 0):
+                return ("; the lines as printed do add up to it, so the difference comes from lines whose "
+                        "printed cost disagrees with their quantity × unit cost")
+            if matches(printed, computed, 0):
+                return (f"; every line's printed cost agrees with its inputs, so the total itself is "
+                        f"mis-added: {money(abs(stated - printed))} too {'high' if stated > printed else 'low'}")
+        return ""
 
     def run(self) -> list[Finding]:
         r = self.r
