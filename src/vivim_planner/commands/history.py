@@ -53,17 +53,15 @@ class History:
     def undo(self) -> ChangeSet:
         if not self._done:
             return ChangeSet()
-        command = self._done.pop()
-        cs = self.target.revert(command)
-        self._undone.append(command)
+        cs = self.target.revert(self._done[-1])  # may raise: then the step stays where it was
+        self._undone.append(self._done.pop())
         return cs
 
     def redo(self) -> ChangeSet:
         if not self._undone:
             return ChangeSet()
-        command = self._undone.pop()
-        cs = self.target.apply(command)
-        self._done.append(command)
+        cs = self.target.apply(self._undone[-1])  # may raise: then the step stays where it was
+        self._done.append(self._undone.pop())
         return cs
 
     @property

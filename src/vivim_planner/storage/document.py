@@ -19,7 +19,8 @@ from sqlalchemy import Engine, event
 from sqlmodel import SQLModel, create_engine
 
 from ..commands import ChangeSet, Command
-from ..domain import ALL_TABLES, SPECS, Kind, Plan, PlanError, PlanSettings
+from ..domain import ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings
+from ..domain.schema import BOUNDS
 from .migrations import migrate
 from .schema import FORMAT, MODELS, SCHEMA_VERSION, Meta, Setting
 
@@ -48,6 +49,39 @@ def _engine(path: Path, readonly: bool = False) -> Engine:
         cur.close()
 
     return engine
+
+
+def _identify(path: Path, readonly: bool) -> int:
+    """Check that ``path`` is a plan this version can read, without changing the file (a file
+    we refuse keeps its bytes and journal mode). Returns the file's schema version."""
+    try:
+        if readonly:
+            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        else:
+            con = sqlite3.connect(path)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "meta" not in tables:
+                raise PlanFileError(f"{path}: not a VIVIM plan (an SQLite database without plan tables)")
+            check = con.execute("PRAGMA quick_check").fetchone()[0]  # before trusting what meta says
+            if check != "ok":
+                raise PlanFileError(f"{path}: the file is corrupt ({check})")
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != FORMAT:
+                raise PlanFileError(f"{path}: not a VIVIM plan (format {meta.get('format')!r})")
+            try:
+                version = int(meta.get("schema_version", "0"))
+            except (TypeError, ValueError):
+                raise PlanFileError(f"{path}: the file is corrupt (schema version {meta.get('schema_version')!r})") from None
+            if version > SCHEMA_VERSION:
+                raise PlanFileError(
+                    f"{path}: written by a newer VIVIM Planner (file schema {version}, this version "
+                    f"reads up to {SCHEMA_VERSION}); update VIVIM Planner to open it")
+            return version
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        raise PlanFileError(f"{path}: the file is corrupt or not a plan ({e})") from None
 
 
 def _check_header(path: Path) -> None:
@@ -112,23 +146,9 @@ class PlanDocument:
         """
         path = Path(path)
         _check_header(path)
+        version = _identify(path, readonly)  # before the engine below switches the file to WAL
         engine = _engine(path, readonly)
         try:
-            with engine.connect() as conn:
-                tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
-                if "meta" not in tables:
-                    raise PlanFileError(f"{path}: not a VIVIM plan (an SQLite database without plan tables)")
-                meta = dict(conn.exec_driver_sql("SELECT key, value FROM meta").all())
-                if meta.get("format") != FORMAT:
-                    raise PlanFileError(f"{path}: not a VIVIM plan (format {meta.get('format')!r})")
-                version = int(meta.get("schema_version", "0"))
-                if version > SCHEMA_VERSION:
-                    raise PlanFileError(
-                        f"{path}: written by a newer VIVIM Planner (file schema {version}, this version "
-                        f"reads up to {SCHEMA_VERSION}); update VIVIM Planner to open it")
-                check = conn.exec_driver_sql("PRAGMA quick_check").scalar()
-                if check != "ok":
-                    raise PlanFileError(f"{path}: the file is corrupt ({check})")
             if version < SCHEMA_VERSION:
                 if readonly:
                     raise PlanFileError(f"{path}: written by an older VIVIM Planner; open it for editing to upgrade")
@@ -307,16 +327,16 @@ def _load(conn, path: Path) -> Plan:  # noqa: ANN001
 
 
 def _validate_loaded(plan: Plan, path: Path) -> None:
-    """Refuse a file whose stored values break the plan's rules (hand-edited or damaged)."""
+    """Refuse a file whose stored values break the plan's rules (hand-edited or damaged):
+    every value must be one the grid would accept, every row must pass :meth:`Plan.check_row`.
+    Vectorized: row rules run only on the rows a whole-column test flags."""
     for spec in ALL_TABLES:
         t = plan.tables[spec.name]
         for f in spec.fields:
             col = t.column(f.name)
-            bad = None
             if f.kind is Kind.REF:
                 known = plan.tables[f.ref_table].ids
-                bad_mask = ~np.isin(col, known) & ((col != 0) | f.required)
-                bad = np.flatnonzero(bad_mask)
+                bad = np.flatnonzero(~np.isin(col, known) & ((col != 0) | f.required))
             elif f.is_numeric:
                 arr = np.asarray(col)
                 with np.errstate(invalid="ignore"):
@@ -327,9 +347,55 @@ def _validate_loaded(plan: Plan, path: Path) -> None:
                         mask |= arr > f.maximum
                     if f.required:
                         mask |= np.isnan(arr)
+                    if f.kind is Kind.INTEGER:
+                        mask |= np.isfinite(arr) & (arr != np.floor(arr))
                 bad = np.flatnonzero(mask)
-            if bad is not None and len(bad):
+            else:
+                bad = [p for p, v in enumerate(col)
+                       if len(v) > f.max_length or (f.required and not v.strip())]
+            if len(bad):
                 p = int(bad[0])
                 raise PlanFileError(
                     f"{path}: the file is corrupt ({spec.sheet}!{spec.address(p, f.name)}: "
                     f"{f.label} value {t.get(p, f.name)!r} is not allowed)")
+    sf = plan.stated_figures
+    for name, allowed in (("metric", METRICS), ("bound", BOUNDS)):
+        for p, v in enumerate(sf.column(name)):
+            if v not in allowed:
+                try:
+                    plan.parse_cell("stated_figures", p, name, v)
+                except CellError as e:
+                    raise PlanFileError(f"{path}: the file is corrupt ({e})") from None
+    for table, p in sorted(_rows_to_check(plan)):
+        t = plan.tables[table]
+        row = t.row(p)
+        rid = row.pop("id")
+        try:
+            plan.check_row(table, p, row, row_id=rid)
+        except CellError as e:
+            raise PlanFileError(f"{path}: the file is corrupt ({e})") from None
+
+
+def _rows_to_check(plan: Plan) -> set[tuple[str, int]]:
+    """Positions that may break a row rule (month order, low/mid/high, unique codes and names)."""
+    out: set[tuple[str, int]] = set()
+    with np.errstate(invalid="ignore"):
+        ms = plan.milestones
+        out.update(("milestones", int(p)) for p in np.flatnonzero(ms.column("end_month") < ms.column("start_month")))
+        for name in ("estimates", "build_items"):
+            t = plan.tables[name]
+            lo, hi = t.column("low"), t.column("high")
+            mask = lo > hi
+            if name == "estimates":
+                mid = t.column("mid")
+                mask |= (mid < lo) | (mid > hi)
+            out.update((name, int(p)) for p in np.flatnonzero(mask))
+    for spec in ALL_TABLES:
+        for key in spec.unique:
+            seen: set[str] = set()
+            for p, v in enumerate(plan.tables[spec.name].column(key)):
+                k = v.casefold()
+                if k in seen:
+                    out.add((spec.name, p))
+                seen.add(k)
+    return out
