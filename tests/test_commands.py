@@ -107,6 +107,18 @@ def test_set_cells_checks_rows_as_they_would_be_after_all_edits():
     assert plan.milestones.row(0)["start_month"] == 10.0 and plan.milestones.row(0)["end_month"] == 12.0
 
 
+def test_set_cells_refuses_two_rows_renamed_alike_in_one_batch():
+    plan = make_plan()
+    start = snapshot(plan)
+    with pytest.raises(CellError, match=r'^Rate card!A3: Role "qa" appears twice$'):
+        set_cells(plan, "roles", [(1, "name", "QA"), (2, "name", "qa")])
+    with pytest.raises(CellError, match=r'^Milestones!A4: Code "X" appears twice$'):
+        set_cells(plan, "milestones", [(3, "code", "X"), (1, "code", "x "), (1, "name", "y")])
+    assert snapshot(plan) == start
+    set_cells(plan, "roles", [(1, "name", "QA"), (2, "name", "Design")]).apply(plan)
+    assert plan.roles.column("name")[:2] == ["QA", "Design"]
+
+
 def test_set_cells_drops_edits_that_change_nothing_and_merges_labels():
     plan = make_plan()
     cmd = set_cells(plan, "allocations", [(1, "fte", "1"), (1, "months", "3"), (2, "title", "a")])

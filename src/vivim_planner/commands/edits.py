@@ -194,6 +194,14 @@ def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], 
             parsed.append((table, rid, name, value))
     for rid, row in rows.items():
         plan.check_row(table, t.position(rid), row, row_id=rid)
+    for key in spec.unique:  # check_row compares with the table as it is; also among the edited rows
+        seen: set[str] = set()
+        for rid, row in rows.items():
+            k = str(row[key]).casefold()
+            if k in seen:
+                raise CellError(spec.sheet, spec.address(t.position(rid), key),
+                                f'{spec.field(key).label} "{row[key]}" appears twice')
+            seen.add(k)
     if label is None:
         label = f"Edit {spec.field(parsed[0][2]).label}" if len(parsed) == 1 else f"Edit {len(parsed)} cells"
     return SetCells(parsed, label)
