@@ -9,7 +9,7 @@ table models refresh exactly what changed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..commands import ChangeSet, Command
@@ -39,12 +39,15 @@ class _UndoStep(QUndoCommand):
 class PlanController(QObject):
     """Owns the open :class:`PlanDocument`, its ``QUndoStack`` and the latest engine result.
 
-    Signals: ``changed(ChangeSet)`` after every edit, undo or redo (``result``/``findings``
-    are fresh by then); ``message(str)`` for the status bar (refusals, write errors);
+    Signals: ``changed(ChangeSet)`` after every edit, undo or redo (``result`` is fresh by
+    then); ``audited()`` once the audit has caught up (it runs when the event loop is next
+    idle, so typing never waits for it, and once for a burst of edits; :meth:`flush_audit`
+    runs it at once); ``message(str)`` for the status bar (refusals, write errors);
     ``document_replaced()`` when another file is opened.
     """
 
     changed = Signal(object)
+    audited = Signal()
     message = Signal(str)
     document_replaced = Signal()
 
@@ -54,6 +57,7 @@ class PlanController(QObject):
         self.document = document
         self.result: PlanResult = compute(document.plan)
         self.findings: list[Finding] = audit(document.plan, self.result)
+        self._audit_due = False
 
     @property
     def plan(self):  # noqa: ANN201 - Plan
@@ -101,7 +105,18 @@ class PlanController(QObject):
     def _recompute(self) -> None:
         self.result = compute(self.plan)
         self.findings = audit(self.plan, self.result)
+        self._audit_due = False
 
     def _after(self, cs: ChangeSet) -> None:
-        self._recompute()
+        self.result = compute(self.plan)
         self.changed.emit(cs)
+        if not self._audit_due:
+            self._audit_due = True
+            QTimer.singleShot(0, self.flush_audit)
+
+    def flush_audit(self) -> None:
+        """Bring the findings up to date now if an edit left them behind."""
+        if self._audit_due:
+            self.findings = audit(self.plan, self.result)
+            self._audit_due = False
+            self.audited.emit()

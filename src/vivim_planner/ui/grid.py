@@ -103,7 +103,9 @@ class GridView(QTableView):
         return self.model()
 
     def fit_columns(self) -> None:
-        """Size columns to their contents once (on big tables only the visible rows count)."""
+        """Size columns to their contents once, judging by the first rows only (Qt would
+        otherwise ask every row of a 20,000-line table)."""
+        self.horizontalHeader().setResizeContentsPrecision(100)
         self.resizeColumnsToContents()
         for c in range(self.model().columnCount()):
             self.setColumnWidth(c, min(max(self.columnWidth(c) + 12, 70), 320))

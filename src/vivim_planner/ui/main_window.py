@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QHeaderView, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QTabWidget, QTableView, QToolButton, QVBoxLayout, QHBoxLayout, QWidget)
 
 from ..domain import Plan, PlanError, PlanSettings
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         stack.cleanChanged.connect(self._on_clean_changed)
         self.controller.message.connect(self.show_message)
         self.controller.changed.connect(self._update_info)
+        self.controller.audited.connect(self._update_info)
         self.controller.document_replaced.connect(self._on_document_replaced)
         self._on_document_replaced()
         self.resize(1280, 800)
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         view.setWordWrap(False)
         view.verticalHeader().setVisible(False)
         hh = view.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeToContents)
+        hh.setResizeContentsPrecision(100)  # widths from the first rows, set once per file
         hh.setStretchLastSection(True)
         view.doubleClicked.connect(self._go_to_finding)
         view.activated.connect(self._go_to_finding)
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         self._update_info()
         for grid in self.grids.values():
             grid.fit_columns()
+        self.audit_view.resizeColumnsToContents()
 
     def show_table(self, table: str) -> GridView:
         """Bring the tab holding ``table``'s grid to the front and return the grid."""

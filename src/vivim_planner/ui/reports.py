@@ -11,10 +11,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..engine import SCENARIO_NAMES
 from . import format as fmt
+from . import roles as R
 from .controller import PlanController
 from .rowsync import sync_rows
 
 TOTAL_KEY = -1
+_SUMMARY_ROLES = frozenset({R.DISPLAY, R.ALIGNMENT, R.BACKGROUND, R.FONT, R.FOREGROUND, R.TOOLTIP})
 TOTAL_BG = QBrush(QColor("#e8eef6"))
 NEGATIVE_FG = QBrush(QColor("#1a7f37"))  # net profit reads green
 FLAG_BG = QBrush(QColor("#fde2e1"))
@@ -24,6 +26,7 @@ class _ReportModel(QAbstractTableModel):
     headers: tuple[str, ...] = ()
     tooltips: tuple[str, ...] = ()
     numeric_from = 0
+    refresh_on = "changed"  # the controller signal after which the rows are rebuilt
 
     def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
         super().__init__(parent)
@@ -31,7 +34,7 @@ class _ReportModel(QAbstractTableModel):
         self._keys: list = []
         self._rows: dict = {}
         self.refresh()
-        controller.changed.connect(lambda _cs: self.refresh())
+        getattr(controller, self.refresh_on).connect(self.refresh)
         controller.document_replaced.connect(self.refresh)
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
@@ -42,16 +45,16 @@ class _ReportModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802, ANN001
         if orientation == Qt.Horizontal:
-            if role == Qt.DisplayRole:
+            if role == R.DISPLAY:
                 return self.headers[section]
-            if role == Qt.ToolTipRole and section < len(self.tooltips):
+            if role == R.TOOLTIP and section < len(self.tooltips):
                 return self.tooltips[section] or None
         return None
 
     def build(self) -> tuple[list, dict]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def refresh(self) -> None:
+    def refresh(self, _changes=None) -> None:  # noqa: ANN001
         """Recompute rows; emit row inserts/removals and dataChanged for changed cells only."""
         keys, rows = self.build()
         old = self._rows
@@ -96,7 +99,7 @@ class SummaryModel(_ReportModel):
         self.headerDataChanged.emit(Qt.Horizontal, 8, 8)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802, ANN001
-        if orientation == Qt.Horizontal and section == 8 and role == Qt.DisplayRole:
+        if orientation == Qt.Horizontal and section == 8 and role == R.DISPLAY:
             return f"Cumulative ({self.scenario.replace('_', '-')})"
         return super().headerData(section, orientation, role)
 
@@ -127,22 +130,22 @@ class SummaryModel(_ReportModel):
         return keys, rows
 
     def data(self, index, role=Qt.DisplayRole):  # noqa: ANN001
-        if not index.isValid():
+        if role not in _SUMMARY_ROLES or not index.isValid():
             return None
         key = self._keys[index.row()]
-        if role == Qt.DisplayRole:
+        if role == R.DISPLAY:
             return self.cell(index.row(), index.column())
-        if role == Qt.TextAlignmentRole:
-            return int((Qt.AlignRight if index.column() >= self.numeric_from else Qt.AlignLeft) | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole and key == TOTAL_KEY:
+        if role == R.ALIGNMENT:
+            return R.RIGHT if index.column() >= self.numeric_from else R.LEFT
+        if role == R.BACKGROUND and key == TOTAL_KEY:
             return TOTAL_BG
-        if role == Qt.FontRole and (key == TOTAL_KEY or index.column() == 5):
+        if role == R.FONT and (key == TOTAL_KEY or index.column() == 5):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ForegroundRole and index.column() in (11, 12) and self.cell(index.row(), index.column()).startswith("-"):
+        if role == R.FOREGROUND and index.column() in (11, 12) and self.cell(index.row(), index.column()).startswith("-"):
             return NEGATIVE_FG
-        if role == Qt.ToolTipRole and index.column() == 12 and key != TOTAL_KEY:
+        if role == R.TOOLTIP and index.column() == 12 and key != TOTAL_KEY:
             return "Net monthly operating cost / target users; negative means revenue covers the costs"
         return None
 
@@ -153,6 +156,7 @@ class AuditModel(_ReportModel):
 
     headers = ("Where", "Cell", "Stated", "Computed", "Difference", "Finding")
     numeric_from = 2
+    refresh_on = "audited"
 
     def build(self) -> tuple[list, dict]:
         cur = self.controller.plan.settings.currency
@@ -175,15 +179,15 @@ class AuditModel(_ReportModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):  # noqa: ANN001
-        if not index.isValid():
+        if role not in _SUMMARY_ROLES or not index.isValid():
             return None
-        if role == Qt.DisplayRole:
+        if role == R.DISPLAY:
             return self.cell(index.row(), index.column())
-        if role == Qt.ToolTipRole:
+        if role == R.TOOLTIP:
             return self.cell(index.row(), 5)
-        if role == Qt.TextAlignmentRole:
+        if role == R.ALIGNMENT:
             col = index.column()
-            return int((Qt.AlignRight if 2 <= col <= 4 else Qt.AlignLeft) | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole and index.column() == 2:
+            return R.RIGHT if 2 <= col <= 4 else R.LEFT
+        if role == R.BACKGROUND and index.column() == 2:
             return FLAG_BG
         return None

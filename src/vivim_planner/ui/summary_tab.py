@@ -86,15 +86,14 @@ class SummaryTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeToContents)
-        hh.setSectionResizeMode(1, QHeaderView.Stretch)
+        hh.setSectionResizeMode(1, QHeaderView.Stretch)  # others sized in refresh() when rows change
         outer.addWidget(self.table, 1)
         note = QLabel("Estimates are the stated low / mid / high per category; an empty estimate uses the "
                       "bottom-up figure. Cost per user = (monthly operating cost − revenue) / target users.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #5b6572;")
         outer.addWidget(note)
-        controller.changed.connect(lambda _cs: self.refresh())
+        controller.changed.connect(self.refresh)
         controller.document_replaced.connect(self.refresh)
         self.refresh()
 
@@ -118,9 +117,16 @@ class SummaryTab(QWidget):
             if edit.text() != text:
                 edit.setText(text)
 
-    def refresh(self) -> None:
-        """Update the settings fields and headline cards from the latest result."""
+    def refresh(self, _changes=None) -> None:  # noqa: ANN001
+        """Update the settings fields and headline cards from the latest result; size the
+        table's columns when its rows change (not on every edit: that asks every cell)."""
         self._show_settings()
+        shape = (self.model.rowCount(), self.controller.plan.settings.currency, self.model.scenario)
+        if shape != getattr(self, "_sized_for", None):
+            self._sized_for = shape
+            for c in range(self.model.columnCount()):
+                if c != 1:
+                    self.table.resizeColumnToContents(c)
         plan, r = self.controller.plan, self.controller.result
         cur = plan.settings.currency
         scen = self.model.scenario

@@ -22,6 +22,7 @@ from ..domain import SPECS, Field, Kind, Plan
 from ..engine import PlanResult, category_key
 from ..engine.rollup import positions_of
 from . import format as fmt
+from . import roles as R
 from .controller import PlanController
 from .rowsync import sync_rows
 
@@ -100,6 +101,7 @@ class PlanTableModel(QAbstractTableModel):
         self._flags: dict[tuple[int, str], str] = {}
         self._reset_snapshot()
         controller.changed.connect(self._on_changed)
+        controller.audited.connect(self._on_audited)
         controller.document_replaced.connect(self._on_replaced)
 
     # -- shape -----------------------------------------------------------------------------
@@ -126,20 +128,20 @@ class PlanTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802, ANN001
         if orientation == Qt.Horizontal:
             f = self.field_at(section)
-            if role == Qt.DisplayRole:
+            if role == R.DISPLAY:
                 label = f.label if f else self.computed[section - len(self.spec.fields)].label
                 return label
-            if role == Qt.ToolTipRole:
+            if role == R.TOOLTIP:
                 if f:
                     unit = f" ({self._unit(f)})" if self._unit(f) else ""
                     return f"{f.label}{unit}{': ' + f.help if f.help else ''}"
                 c = self.computed[section - len(self.spec.fields)]
                 return f"{c.label} (computed): {c.help}"
-            if role == Qt.FontRole and not f:
+            if role == R.FONT and not f:
                 font = QFont()
                 font.setItalic(True)
                 return font
-        elif role == Qt.DisplayRole:
+        elif role == R.DISPLAY:
             return str(section + 2)  # spreadsheet row numbers: the header is row 1
         return None
 
@@ -155,34 +157,34 @@ class PlanTableModel(QAbstractTableModel):
         return base | Qt.ItemIsEditable if self.field_at(index.column()) else base
 
     # -- data ------------------------------------------------------------------------------
-    def data(self, index, role=Qt.DisplayRole):  # noqa: ANN001, C901
-        if not index.isValid():
+    _ROLES = frozenset({R.DISPLAY, R.EDIT, R.USER, R.ALIGNMENT, R.BACKGROUND, R.TOOLTIP, R.FOREGROUND})
+
+    def data(self, index, role=Qt.DisplayRole):  # noqa: ANN001
+        if role not in self._ROLES or not index.isValid():
             return None
         row, col = index.row(), index.column()
-        f = self.field_at(col)
-        if f is None:
-            return self._computed_data(row, col - len(self.spec.fields), role)
+        n_in = len(self.spec.fields)
+        if col >= n_in:
+            return self._computed_data(row, col - n_in, role)
+        f = self.spec.fields[col]
+        if role == R.ALIGNMENT:
+            return R.RIGHT if f.is_numeric else R.LEFT
+        if role == R.BACKGROUND:
+            return FLAG_BG if (self._ids[row], f.name) in self._flags else INPUT_BG
+        if role == R.TOOLTIP:
+            return self._flags.get((self._ids[row], f.name)) or (f.help or None)
         table = self.table
-        pos = table.position(self._ids[row])
-        value = table.get(pos, f.name)
-        if role == Qt.DisplayRole:
+        value = table.get(table.position(self._ids[row]), f.name)
+        if role == R.DISPLAY:
             return self._display(f, value)
-        if role == Qt.EditRole:
+        if role == R.EDIT:
             if f.kind is Kind.REF:
                 return self.controller.plan.ref_label(f.ref_table, value)
             return fmt.plain(value) if f.is_numeric else value
-        if role == Qt.UserRole:
+        if role == R.USER:
             return value
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter) if f.is_numeric else int(Qt.AlignLeft | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole:
-            return FLAG_BG if (self._ids[row], f.name) in self._flags else INPUT_BG
-        if role == Qt.ToolTipRole:
-            flag = self._flags.get((self._ids[row], f.name))
-            return flag or (f.help or None)
-        if role == Qt.ForegroundRole and self.name == "allocations" and f.name == "hourly_rate" \
-                and isinstance(value, float) and math.isnan(value):
-            return MUTED_FG
+        if role == R.FOREGROUND and f.name == "hourly_rate" and isinstance(value, float) and math.isnan(value):
+            return MUTED_FG  # the role's rate applies
         return None
 
     def _display(self, f: Field, value: object) -> str:
@@ -195,21 +197,21 @@ class PlanTableModel(QAbstractTableModel):
         return value
 
     def _computed_data(self, row: int, k: int, role: int):  # noqa: ANN202
+        if role == R.ALIGNMENT:
+            return R.RIGHT
+        if role == R.BACKGROUND:
+            return COMPUTED_BG
+        if role == R.FOREGROUND:
+            return COMPUTED_FG
         c = self.computed[k]
         v = float(self._values[k][row]) if row < len(self._values[k]) else math.nan
-        if role in (Qt.DisplayRole,):
+        if role == R.DISPLAY:
             return fmt.money(v, self.controller.plan.settings.currency) if c.money else fmt.number(v)
-        if role == Qt.EditRole:
+        if role == R.EDIT:
             return fmt.plain(v)
-        if role == Qt.UserRole:
+        if role == R.USER:
             return v
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole:
-            return COMPUTED_BG
-        if role == Qt.ForegroundRole:
-            return COMPUTED_FG
-        if role == Qt.ToolTipRole:
+        if role == R.TOOLTIP:
             if math.isnan(v) and self.name == "allocations":
                 return "No hourly rate: give the line a rate or its role a rate card rate"
             return f"{c.label}: {c.help}"
@@ -218,7 +220,7 @@ class PlanTableModel(QAbstractTableModel):
     def setData(self, index, value, role=Qt.EditRole) -> bool:  # noqa: N802, ANN001
         """Validate and apply one edit as an undo step; False (and a status message) if refused."""
         f = self.field_at(index.column()) if index.isValid() else None
-        if f is None or role != Qt.EditRole:
+        if f is None or role != R.EDIT:
             return False
         command = self.controller.try_build(set_cell, self.name, self._ids[index.row()], f.name, value)
         if command is None:
@@ -282,7 +284,9 @@ class PlanTableModel(QAbstractTableModel):
             self._values[k] = cur
             for start, stop in _runs(diff):
                 self.dataChanged.emit(self.index(start, n_in + k), self.index(stop, n_in + k))
-        # audit markers that appeared or went away
+
+    def _on_audited(self) -> None:
+        """Audit markers that appeared, changed or went away."""
         flags = self._flag_map()
         for key in set(flags) ^ set(self._flags) | {k for k in flags if self._flags.get(k) != flags[k]}:
             rid, fname = key
