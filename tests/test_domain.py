@@ -79,7 +79,7 @@ def test_number_fields_parse_typed_text_and_numbers():
 def test_number_field_refuses_a_negative_below_its_minimum():
     with pytest.raises(FieldError) as e:
         MONEY.parse("(300)")
-    assert e.value.reason == 'Amount must be between 0 and 1,000,000,000,000, got "(300)"'
+    assert e.value.reason == "Amount must be between 0 and 1,000,000,000,000, got (300)"  # numbers read bare
     with pytest.raises(FieldError, match=r'^Amount must be a number, got "twelve"$'):
         Field("amount", "Amount", Kind.MONEY).parse("twelve")
     with pytest.raises(FieldError, match=r"^Amount must be a number of at least 0, got -1$"):
@@ -102,6 +102,17 @@ def test_required_fields_refuse_empty_input():
             f.parse("  ")
 
 
+def test_refusals_quote_text_and_show_numbers_bare():
+    with pytest.raises(FieldError, match=r'^FTE must be between 0 and 10, got "abc"$'):
+        FTE.parse("abc")
+    with pytest.raises(FieldError, match=r"^FTE must be between 0 and 10, got 11$"):
+        FTE.parse(" 11 ")
+    with pytest.raises(FieldError, match=r"^FTE must be between 0 and 10, got 1,200$"):
+        FTE.parse("1,200")
+    with pytest.raises(FieldError, match=r"^FTE must be between 0 and 10, got -1$"):
+        FTE.parse(-1.0)
+
+
 def test_bounds_are_inclusive():
     assert FTE.parse("0") == 0.0
     assert FTE.parse("10") == 10.0
@@ -114,7 +125,7 @@ def test_integer_fields_refuse_fractions_and_accept_whole_numbers():
     assert START.parse("12") == 12.0
     assert USERS.parse("1.2k") == 1200.0
     assert USERS.parse(5000) == 5000.0
-    with pytest.raises(FieldError, match=r'^Start month must be a whole number, got "1.5"$'):
+    with pytest.raises(FieldError, match=r"^Start month must be a whole number, got 1.5$"):
         START.parse("1.5")
     with pytest.raises(FieldError, match=r"^Target users must be a whole number, got 2.5$"):
         USERS.parse(2.5)
@@ -154,7 +165,7 @@ def test_refusal_names_the_cell_like_a_spreadsheet():
     assert e.value.reason == 'FTE must be between 0 and 10, got "abc"'
     with pytest.raises(CellError) as e:
         plan.parse_cell("milestones", 6, "start_month", "1.5")
-    assert str(e.value) == 'Milestones!D8: Start month must be a whole number, got "1.5"'
+    assert str(e.value) == "Milestones!D8: Start month must be a whole number, got 1.5"
     with pytest.raises(CellError) as e:
         plan.parse_cell("roles", None, "name", "")
     assert str(e.value) == "Rate card: Role is required"
