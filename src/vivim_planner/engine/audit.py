@@ -56,12 +56,16 @@ def matches(stated: float, computed: float, decimals: int) -> bool:
     return abs(stated - computed) <= tolerance * (1 + 1e-9) + 1e-9 * abs(computed)
 
 
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+_symbol = "$"  # the currency of the plan being audited (set by audit())
+
+
 def money(x: float, decimals: int = 0) -> str:
-    """``$1,234`` / ``-$0.31`` for messages (currency symbol omitted for non-USD plans by callers)."""
+    """``$1,234`` / ``-€0.31`` in the audited plan's currency; other ISO codes read ``CHF 1,234``."""
     if math.isnan(x):
         return "n/a"
     sign = "-" if x < 0 else ""
-    return f"{sign}${abs(x):,.{decimals}f}"
+    return f"{sign}{_symbol}{abs(x):,.{decimals}f}"
 
 
 def _signed(x: float) -> str:
@@ -387,4 +391,7 @@ def metric_values(plan: Plan, result: PlanResult) -> dict[tuple[str, int, str, s
 def audit(plan: Plan, result: PlanResult | None = None) -> list[Finding]:
     """All findings of ``plan`` in table order (team lines, build lines, operating lines, stated
     figures). ``result`` may be passed to reuse a computation already made."""
+    global _symbol
+    code = plan.settings.currency
+    _symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
     return _Auditor(plan, result or compute(plan)).run()

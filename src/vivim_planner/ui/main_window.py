@@ -119,7 +119,17 @@ class MainWindow(QMainWindow):
         view.doubleClicked.connect(self._go_to_finding)
         view.activated.connect(self._go_to_finding)
         self.audit_view = view
-        splitter.addWidget(view)
+        self.audit_detail = QLabel("Select a finding to read it in full.")
+        self.audit_detail.setWordWrap(True)
+        self.audit_detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.audit_detail.setStyleSheet("background: #fff7f6; border: 1px solid #f3c9c5; padding: 6px;")
+        view.selectionModel().currentRowChanged.connect(self._show_finding)
+        top = QWidget()
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.addWidget(view)
+        tv.addWidget(self.audit_detail)
+        splitter.addWidget(top)
         box = QWidget()
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
@@ -231,6 +241,10 @@ class MainWindow(QMainWindow):
         for grid in self.grids.values():
             grid.fit_columns()
         self.audit_view.resizeColumnsToContents()
+
+    def _show_finding(self, current, _previous=None) -> None:  # noqa: ANN001
+        f = self.audit_model.finding(current.row()) if current.isValid() else None
+        self.audit_detail.setText(f"<b>{f.where}</b> ({f.cell}): {f.message}" if f else "Select a finding to read it in full.")
 
     def show_table(self, table: str) -> GridView:
         """Bring the tab holding ``table``'s grid to the front and return the grid."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ..commands import set_settings
 from . import format as fmt
+from .charts import CumulativeBuildChart
 from .controller import PlanController
 from .reports import SummaryModel
 
@@ -85,9 +86,16 @@ class SummaryTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.Stretch)  # others sized in refresh() when rows change
-        outer.addWidget(self.table, 1)
+        self.chart = CumulativeBuildChart(self)
+        split = QSplitter(Qt.Vertical, self)
+        split.addWidget(self.table)
+        split.addWidget(self.chart)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        outer.addWidget(split, 1)
         note = QLabel("Estimates are the stated low / mid / high per category; an empty estimate uses the "
                       "bottom-up figure. Cost per user = (monthly operating cost − revenue) / target users.")
         note.setWordWrap(True)
@@ -127,7 +135,11 @@ class SummaryTab(QWidget):
             for c in range(self.model.columnCount()):
                 if c != 1:
                     self.table.resizeColumnToContents(c)
+            # show every milestone without scrolling when they fit; the chart takes the rest
+            rows_h = self.table.horizontalHeader().height() + 22 * self.model.rowCount() + 4
+            self.table.setMinimumHeight(min(rows_h, 440))
         plan, r = self.controller.plan, self.controller.result
+        self.chart.update_from(plan, r)
         cur = plan.settings.currency
         scen = self.model.scenario
         t = r.totals

@@ -1,0 +1,106 @@
+"""Deck-ready charts (pyqtgraph): white background, titled, money ticks, labelled points."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+from ..domain import Plan
+from ..engine import PlanResult
+from . import format as fmt
+
+MID_BLUE = "#1f4e79"
+BAND = (159, 197, 232, 90)
+LOW_HIGH = "#6fa8dc"
+
+
+class MoneyAxis(pg.AxisItem):
+    """Axis ticks as compact money: $90K, $1.3M."""
+
+    def __init__(self, currency: str = "USD", **kw) -> None:  # noqa: ANN003
+        super().__init__(**kw)
+        self.currency = currency
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
+        return [fmt.compact_money(v * scale, self.currency) if v >= 0 else "" for v in values]
+
+
+def _style(plot: pg.PlotItem) -> None:
+    font = QFont()
+    font.setPointSize(9)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen("#8a94a3"))
+        axis.setTextPen(pg.mkPen("#33404f"))
+        axis.setTickFont(font)
+    plot.showGrid(x=False, y=True, alpha=0.15)
+
+
+class CumulativeBuildChart(pg.PlotWidget):
+    """Cumulative build cost by month: the mid scenario as a line, low-high as a band,
+    each milestone's end marked with its code. Call :meth:`update_from` after a change."""
+
+    def __init__(self, parent=None):  # noqa: ANN001
+        self.money_axis = MoneyAxis(orientation="left")
+        super().__init__(parent, background="w", axisItems={"left": self.money_axis})
+        plot = self.getPlotItem()
+        _style(plot)
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.setLabel("bottom", "Month", color="#33404f")
+        self.legend = plot.addLegend(offset=(10, 10), labelTextColor="#33404f")
+        self.low = plot.plot(pen=pg.mkPen(LOW_HIGH, width=1, style=pg.QtCore.Qt.DashLine), name="Low / high")
+        self.high = plot.plot(pen=pg.mkPen(LOW_HIGH, width=1, style=pg.QtCore.Qt.DashLine))
+        self.band = pg.FillBetweenItem(self.low, self.high, brush=pg.mkBrush(*BAND))
+        plot.addItem(self.band)
+        self.mid = plot.plot(pen=pg.mkPen(MID_BLUE, width=2.5), symbol="o", symbolSize=7,
+                             symbolBrush=MID_BLUE, symbolPen="w", name="Mid estimate")
+        self.bottom_up = plot.plot(pen=pg.mkPen("#e69138", width=1.5), symbol="t", symbolSize=6,
+                                   symbolBrush="#e69138", symbolPen="w", name="Bottom-up")
+        self.labels: list[pg.TextItem] = []
+        self.setMinimumHeight(220)
+
+    def update_from(self, plan: Plan, result: PlanResult) -> None:
+        """Redraw from the latest result (milestones in table order, x = end month). Does
+        nothing when the plotted figures did not change; labels are reused, not rebuilt."""
+        ms = plan.milestones
+        end = np.asarray(ms.column("end_month"), dtype=float)
+        ok = ~np.isnan(end)
+        codes = [c for c, k in zip(ms.column("code"), ok) if k]
+        key = (plan.settings.currency, tuple(codes), end[ok].tobytes(),
+               *(result.cumulative[k][ok].tobytes() for k in ("low", "mid", "high", "bottom_up")))
+        if key == getattr(self, "_drawn", None):
+            return
+        self._drawn = key
+        plot = self.getPlotItem()
+        if self.money_axis.currency != plan.settings.currency or not plot.titleLabel.text:
+            self.money_axis.currency = plan.settings.currency
+            plot.setTitle(f"Cumulative build cost ({plan.settings.currency})", color="#14263d", size="11pt")
+            self.money_axis.picture = None
+        x = np.concatenate([[0.0], end[ok]])
+        order = np.argsort(x, kind="stable")
+        series = {k: np.concatenate([[0.0], result.cumulative[k][ok]])[order]
+                  for k in ("low", "mid", "high", "bottom_up")}
+        x = x[order]
+        self.low.setData(x, series["low"])
+        self.high.setData(x, series["high"])
+        self.mid.setData(x, series["mid"])
+        self.bottom_up.setData(x, series["bottom_up"])
+        while len(self.labels) < len(codes):
+            label = pg.TextItem("", color=QColor("#33404f"), anchor=(1.1, 1.2))
+            plot.addItem(label)
+            self.labels.append(label)
+        while len(self.labels) > len(codes):
+            plot.removeItem(self.labels.pop())
+        for label, code, xi, yi in zip(self.labels, codes, end[ok], result.cumulative["mid"][ok]):
+            label.setText(code)
+            label.setPos(float(xi), float(yi))
+        top = max(float(series["high"].max()) if len(x) else 0.0, 1.0)
+        if not math.isfinite(top):
+            top = 1.0
+        plot.setYRange(0, top * 1.08, padding=0)
+        plot.setXRange(0, max(float(x.max()) if len(x) else 1.0, 1.0) + 0.5, padding=0)
