@@ -258,6 +258,29 @@ def test_deleting_several_milestones_at_once_round_trips():
     assert snapshot(plan) == start
 
 
+def test_deleting_milestones_of_a_larger_plan_restores_every_line_in_place():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synthetic.py"
+    spec = importlib.util.spec_from_file_location("vivim_benchmarks_synthetic", path)
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    plan = synthetic.make_plan(milestones=6, roles=8, allocations=600, cost_lines=150, seed=3)
+    start = snapshot(plan)
+    h = History(InMemory(plan))
+    h.push(delete_rows(plan, "milestones", [4, 2]))
+    h.push(delete_rows(plan, "allocations", plan.allocations.ids[::3].tolist()))
+    for name, t in plan.tables.items():
+        if "milestone" in t.spec.by_name:
+            assert not ({2, 4} & set(t.column("milestone").tolist())), name
+    h.undo()
+    h.undo()
+    assert snapshot(plan) == start
+    h.redo()
+    assert 4 not in plan.milestones.ids.tolist()
+
+
 def test_deleting_a_role_in_use_is_refused():
     plan = make_plan()
     start = snapshot(plan)

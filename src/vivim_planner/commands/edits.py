@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
+
 from ..domain import SPECS, CellError, Plan
 from .changes import ChangeSet
 
@@ -109,19 +111,24 @@ class DeleteRows(Command):
             for spec in SPECS.values():
                 if spec.parent == "milestones":
                     t = plan.tables[spec.name]
-                    col = t.column("milestone")
-                    targets += [(spec.name, int(t.ids[p])) for p in range(len(t)) if int(col[p]) in wanted]
+                    mine = np.isin(t.column("milestone"), list(wanted))
+                    targets += [(spec.name, int(rid)) for rid in t.ids[mine]]
         targets += [(self.table, rid) for rid in self.row_ids]
         return targets
 
     def apply(self, plan: Plan) -> ChangeSet:
         cs = ChangeSet()
         self._removed = []
+        by_table: dict[str, list[int]] = {}
         for table, rid in self._targets(plan):
-            t = plan.tables[table]
-            pos = t.position(rid)
-            self._removed.append((table, pos, t.delete(pos)))
+            by_table.setdefault(table, []).append(rid)
             cs.delete(table, rid)
+        for table, rids in by_table.items():
+            t = plan.tables[table]
+            # all positions from one id lookup, then delete from the bottom up so each recorded
+            # position stays valid (a position lookup after every delete is O(n) each time)
+            for pos in sorted((t.position(rid) for rid in rids), reverse=True):
+                self._removed.append((table, pos, t.delete(pos)))
         return cs
 
     def revert(self, plan: Plan) -> ChangeSet:

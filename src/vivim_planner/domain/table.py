@@ -124,7 +124,9 @@ class Table:
         if not 0 <= position <= len(self):  # np.insert and list.insert disagree outside the table
             raise IndexError(f"{self.spec.noun} position {position} is outside 0..{len(self)}")
         row_id = self.next_id() if row_id is None else int(row_id)
-        if self.has_id(row_id):
+        # no position map rebuild per insert: undoing a large delete inserts row after row
+        exists = row_id in self._pos_of_id if self._pos_of_id is not None else bool((self.ids == row_id).any())
+        if exists:
             raise ValueError(f"{self.spec.noun} id {row_id} exists already")
         for f in self.spec.fields:
             v = values.get(f.name, f.default if f.default is not None else f.empty_value())
