@@ -93,16 +93,25 @@ def make_plan(milestones: int = 50, roles: int = 500, allocations: int = 20_000,
     a_role = rng.integers(1, roles + 1, size=allocations)
     a_kind = rng.random(allocations)
     own_rate = np.round(rng.uniform(25, 250, size=allocations), 2)
-    a_months = rng.integers(1, 13, size=allocations).astype(float)
+    # a line is staffed for at most its milestone's duration, as in a real plan
+    a_months = np.floor(rng.random(allocations) * durations[a_ms - 1] + 1).astype(float)
     a_fte = FTE_CHOICES[rng.integers(0, len(FTE_CHOICES), size=allocations)]
     lump = np.round(rng.uniform(1_000, 80_000, size=allocations), -2)
     nan = float("nan")
+    # 20 % of the lines carry the cost a source document printed; 1 in 10 of those is off
+    # (a founder's slip: 80 hours a month instead of the plan's), which the audit reports
+    role_rate = np.array([r["hourly_rate"] for r in role_rows])[a_role - 1]
+    line_rate = np.where((a_kind >= 0.70) & (a_kind < 0.95), own_rate, role_rate)
+    hours = plan.settings.hours_per_month
+    cost = np.where(a_kind >= 0.95, lump, np.round(line_rate * hours * a_months * a_fte))
+    printed = rng.random(allocations)
+    stated = np.where(printed < 0.20, np.where(printed < 0.02, np.round(cost / 2), cost), np.nan)
     plan.allocations.extend(
         {"id": i + 1, "milestone": int(a_ms[i]), "role": int(a_role[i]),
          "title": role_rows[a_role[i] - 1]["name"],
          "hourly_rate": float(own_rate[i]) if 0.70 <= a_kind[i] < 0.95 else nan,
          "months": float(a_months[i]), "fte": float(a_fte[i]),
-         "lump_sum": float(lump[i]) if a_kind[i] >= 0.95 else nan, "stated_cost": nan}
+         "lump_sum": float(lump[i]) if a_kind[i] >= 0.95 else nan, "stated_cost": float(stated[i])}
         for i in range(allocations))
 
     # build cost lines: 40 % qty x unit, 40 % amount, 20 % low-high range
