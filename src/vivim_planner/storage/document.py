@@ -221,6 +221,16 @@ class PlanDocument:
                     conn.exec_driver_sql(
                         f"UPDATE {name} SET ord = ? WHERE id = ?",
                         [(p, int(i)) for p, i in enumerate(t.ids)])
+        self.checkpoint(truncate=False)
+
+    def checkpoint(self, truncate: bool = True) -> None:
+        """Copy committed changes from the write-ahead log into the .vivim file itself, so a
+        copy of the file taken while the app is open (mail, sync, backup) holds every edit.
+        Runs after every committed command; ``truncate`` also empties the log (Save)."""
+        if self.readonly:
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})")
 
     # -- files -----------------------------------------------------------------------------
     def save_as(self, path: str | os.PathLike) -> None:

@@ -290,7 +290,13 @@ class MainWindow(QMainWindow):
         self.controller.replace_document(doc)
 
     def save(self) -> None:
-        """Every edit is already in the file; Save marks this state as the saved one."""
+        """Every edit is already in the file; Save empties SQLite's side log and marks this
+        state as the saved one."""
+        try:
+            self.controller.document.checkpoint()
+        except Exception as e:  # noqa: BLE001 - a locked or vanished file: say so, keep editing
+            self.show_message(f"Save: {e}")
+            return
         self.controller.undo_stack.setClean()
         self.show_message(f"Saved: every edit is written to {self.controller.document.path.name} as you make it")
 
