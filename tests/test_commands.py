@@ -305,7 +305,7 @@ def test_settings_edit_apply_revert_and_recompute():
     assert plan.settings.currency == "EUR" and compute(plan).allocation_cost[0] == 72000.0
     cmd.revert(plan)
     assert plan.settings == PlanSettings(name="Commands", hours_per_month=160.0)
-    with pytest.raises(CellError, match=r"^Plan!hours_per_month: "):
+    with pytest.raises(CellError, match=r"^Plan: Hours per month must be between 1 and 744"):
         set_settings(plan, {"currency": "GBP", "hours_per_month": "1000"})
     assert plan.settings.currency == "USD"
 

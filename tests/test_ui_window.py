@@ -275,8 +275,85 @@ def test_summary_screenshot_is_rendered(window, tmp_path):
     out = tmp_path / "summary.png"
     assert window.grab().save(str(out))
     image = QImage(str(out))
-    assert image.width() >= 1000 and image.height() >= 600
+    assert image.width() >= 800 and image.height() >= 500
     colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 37) for y in range(0, image.height(), 23)}
     assert len(colours) > 5  # not a blank window
     assert isinstance(window.summary.model, SummaryModel)
     assert qt_api is not None
+
+
+def test_view_menu_switches_to_each_tab(window):
+    view_menu = [m for m in window.menuBar().actions() if m.text() == "&View"][0].menu()
+    for action in view_menu.actions():
+        action.trigger()
+        assert window.tabs.tabText(window.tabs.currentIndex()).split(" (")[0] == action.text()
+
+
+def test_typing_over_a_reference_cell_replaces_it(qtbot, window):
+    grid = window.show_table("allocations")
+    model = grid.plan_model
+    grid.setCurrentIndex(model.index(0, 0))  # Milestone: M1
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key_F2)
+    from PySide6.QtWidgets import QComboBox
+
+    combo = [w for w in grid.viewport().findChildren(QComboBox) if w.isVisible()][0]
+    qtbot.keyClicks(combo.lineEdit(), "M2")
+    qtbot.keyClick(combo.lineEdit(), Qt.Key_Return)
+    qtbot.waitUntil(lambda: not [w for w in grid.viewport().findChildren(QComboBox) if w.isVisible()])
+    assert model.index(0, 0).data() == "M2"
+
+
+def test_tab_commits_and_moves_right_without_editing(qtbot, window):
+    grid = window.show_table("allocations")
+    model = grid.plan_model
+    grid.setCurrentIndex(model.index(0, 4))
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key_F2)
+    editor = [w for w in grid.viewport().findChildren(QLineEdit) if w.isVisible()][0]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "2")
+    qtbot.keyClick(editor, Qt.Key_Tab)
+    qtbot.waitUntil(lambda: not [w for w in grid.viewport().findChildren(QLineEdit) if w.isVisible()])
+    assert model.index(0, 4).data() == "2"
+    assert grid.currentIndex().column() == 5
+    assert grid.state() != grid.State.EditingState
+
+
+def test_insert_then_delete_removes_only_the_new_row(window):
+    grid = window.show_table("milestones")
+    plan = window.controller.plan
+    grid.setCurrentIndex(grid.model().index(1, 0))
+    assert grid.insert_row()
+    assert len(grid.selectionModel().selectedIndexes()) == 1
+    assert grid.delete_selected_rows()
+    assert [plan.milestones.get(i, "code") for i in range(len(plan.milestones))] == ["M1", "M2"]
+
+
+def test_deleting_a_milestone_says_what_went_with_it_and_a_good_edit_clears_refusals(window):
+    grid = window.show_table("milestones")
+    grid.setCurrentIndex(grid.model().index(0, 0))
+    assert grid.delete_selected_rows()
+    msg = window.statusBar().currentMessage()
+    assert msg.startswith("Deleted 1 milestone and") and "Ctrl+Z" in msg
+    model = grid.plan_model
+    assert not model.setData(model.index(0, 3), "abc")
+    assert "Start month" in window.statusBar().currentMessage()
+    assert model.setData(model.index(0, 3), "2")
+    assert window.statusBar().currentMessage() == ""
+
+
+def test_new_plan_is_created_where_asked_and_guides_the_first_step(window, tmp_path):
+    target = tmp_path / "fresh"
+    assert window.new_plan(target)
+    assert window.controller.document.path == tmp_path / "fresh.vivim"
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Milestones"
+    team = window.grids["allocations"]
+    assert not team.insert_row()
+    assert "add a milestone in Milestones first" in window.statusBar().currentMessage()
+
+
+def test_a_formula_is_refused_with_its_reason(window):
+    model = window.grids["build_items"].plan_model
+    assert not model.setData(model.index(0, model.spec.column_index("amount")), "=3*75")
+    assert "takes a number, not a formula" in window.statusBar().currentMessage()

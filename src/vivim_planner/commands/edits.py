@@ -131,6 +131,13 @@ class DeleteRows(Command):
                 self._removed.append((table, pos, t.delete(pos)))
         return cs
 
+    def deleted_ids(self) -> dict[str, list[int]]:
+        """Ids removed by the last apply, per table (the cascade included)."""
+        out: dict[str, list[int]] = {}
+        for table, _pos, row in self._removed:
+            out.setdefault(table, []).append(int(row["id"]))
+        return out
+
     def revert(self, plan: Plan) -> ChangeSet:
         cs = ChangeSet()
         for table, pos, row in reversed(self._removed):

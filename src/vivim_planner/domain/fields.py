@@ -135,6 +135,8 @@ class Field:
             raise FieldError(self._range_reason(raw))
         if isinstance(raw, (int, float)):
             value = float(raw)
+        elif str(raw).lstrip().startswith("="):
+            raise FieldError(f"{self.label} takes a number, not a formula; type the value, got {format_number_for_message(raw)}")
         else:
             try:
                 value = parse_number_text(str(raw))

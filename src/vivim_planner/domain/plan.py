@@ -35,7 +35,8 @@ class PlanSettings:
 
     @staticmethod
     def parse(key: str, raw: object) -> object:
-        """Validate one setting; raises :class:`CellError` located at ``Plan!<key>``."""
+        """Validate one setting; raises :class:`CellError` such as ``Plan: Hours per month must be
+        between 1 and 744, got 0``."""
         try:
             if key == "name":
                 text = str(raw or "").strip()
@@ -58,7 +59,7 @@ class PlanSettings:
             if key == "notes":
                 return str(raw or "")
         except FieldError as e:
-            raise CellError("Plan", key, e.reason) from None
+            raise CellError("Plan", "", e.reason) from None  # the reason names the setting
         raise KeyError(key)
 
     def keys(self) -> tuple[str, ...]:
@@ -173,6 +174,9 @@ class Plan:
             v = values.get(f.name)
             if f.required and (v is None or v == "" or v == 0 and f.kind is Kind.REF
                                or isinstance(v, float) and math.isnan(v)):
+                if f.kind is Kind.REF and not len(self.tables[f.ref_table]):
+                    target = SPECS[f.ref_table]
+                    fail(f.name, f"{f.label} is required: add a {target.noun} in {target.sheet} first")
                 fail(f.name, f"{f.label} is required")
             if f.kind is Kind.REF and v and not self.tables[f.ref_table].has_id(int(v)):
                 fail(f.name, f"{f.label} refers to a {SPECS[f.ref_table].noun} that does not exist")

@@ -81,6 +81,7 @@ class CumulativeBuildChart(pg.PlotWidget):
             self.money_axis.currency = plan.settings.currency
             plot.setTitle(f"Cumulative build cost ({plan.settings.currency})", color="#14263d", size="11pt")
             self.money_axis.picture = None
+            self.money_axis.update()
         x = np.concatenate([[0.0], end[ok]])
         order = np.argsort(x, kind="stable")
         series = {k: np.concatenate([[0.0], result.cumulative[k][ok]])[order]
@@ -99,8 +100,8 @@ class CumulativeBuildChart(pg.PlotWidget):
         for label, code, xi, yi in zip(self.labels, codes, end[ok], result.cumulative["mid"][ok]):
             label.setText(code)
             label.setPos(float(xi), float(yi))
-        top = max(float(series["high"].max()) if len(x) else 0.0, 1.0)
+        top = max(float(series["high"].max()) if len(x) else 0.0, 1000.0)  # an empty plan: $0-$1K
         if not math.isfinite(top):
             top = 1.0
         plot.setYRange(0, top * 1.08, padding=0)
-        plot.setXRange(0, max(float(x.max()) if len(x) else 1.0, 1.0) + 0.5, padding=0)
+        plot.setXRange(0, max(float(x.max()) if len(x) else 1.0, 3.0) + 0.5, padding=0)

@@ -57,6 +57,7 @@ class RefDelegate(QStyledItemDelegate):
     def setEditorData(self, editor, index) -> None:  # noqa: N802, ANN001
         if isinstance(editor, QComboBox):
             editor.setCurrentText(index.data(Qt.EditRole) or "")
+            editor.lineEdit().selectAll()  # typing replaces the value, as in any cell
             return
         super().setEditorData(editor, index)
 
@@ -138,7 +139,12 @@ class GridView(QTableView):
         super().keyPressEvent(event)
 
     def closeEditor(self, editor, hint) -> None:  # noqa: N802, ANN001
-        """Enter commits and moves down, as in Excel; Tab moves right (Qt's own hint)."""
+        """Enter commits and moves down, Tab / Shift+Tab commit and move right / left, as in
+        Excel: the next cell is selected, not opened for editing."""
+        if hint in (QAbstractItemDelegate.EditNextItem, QAbstractItemDelegate.EditPreviousItem):
+            super().closeEditor(editor, QAbstractItemDelegate.NoHint)
+            self._move(0, 1 if hint == QAbstractItemDelegate.EditNextItem else -1)
+            return
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.SubmitModelCache:
             self._move(1, 0)
@@ -249,7 +255,7 @@ class GridView(QTableView):
         if command is None or not m.controller.execute(command):
             return False
         col = cur.column() if cur.isValid() else 0
-        self.setCurrentIndex(m.index(pos, col))
+        self.select_only(m.index(pos, col))
         return True
 
     def delete_selected_rows(self) -> bool:
@@ -262,10 +268,21 @@ class GridView(QTableView):
         command = m.controller.try_build(delete_rows, m.name, [m.row_id(r) for r in rows])
         if command is None:
             return False
+        col = max(self.currentIndex().column(), 0)
         ok = m.controller.execute(command)
-        if ok and m.rowCount():
-            self.setCurrentIndex(m.index(min(rows[0], m.rowCount() - 1), max(self.currentIndex().column(), 0)))
+        if ok:
+            if m.rowCount():
+                self.select_only(m.index(min(rows[0], m.rowCount() - 1), col))
+            children = sum(len(ids) for t, ids in command.deleted_ids().items() if t != m.name)
+            if children:
+                m.controller.message.emit(f"Deleted {len(rows)} {m.spec.noun}{'s' * (len(rows) != 1)} and "
+                                          f"{children} line{'s' * (children != 1)} that belonged to them "
+                                          f"(Ctrl+Z brings them back)")
         return ok
+
+    def select_only(self, index) -> None:  # noqa: ANN001
+        """Make ``index`` the current cell and the whole selection."""
+        self.selectionModel().setCurrentIndex(index, QItemSelectionModel.ClearAndSelect)
 
     def _context_menu(self, pos) -> None:  # noqa: ANN001
         menu = QMenu(self)
@@ -280,7 +297,7 @@ class GridView(QTableView):
     def go_to(self, row: int, column: int) -> None:
         """Select and show one cell (used by the Audit tab)."""
         idx = self.model().index(row, column)
-        self.setCurrentIndex(idx)
+        self.select_only(idx)
         self.scrollTo(idx, QAbstractItemView.PositionAtCenter)
         self.setFocus()
 

@@ -3,7 +3,6 @@ title shows the file and its modified state (the undo stack's clean state)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
@@ -63,7 +62,33 @@ class MainWindow(QMainWindow):
         self.controller.audited.connect(self._update_info)
         self.controller.document_replaced.connect(self._on_document_replaced)
         self._on_document_replaced()
-        self.resize(1280, 800)
+        self._fit_to_screen()
+        self.name_box = QLabel()
+        self.name_box.setMinimumWidth(110)
+        self.name_box.setToolTip("The current cell, as messages and Excel name it")
+        self.statusBar().addWidget(self.name_box)
+        for grid in self.grids.values():
+            grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
+        self.controller.changed.connect(self._clear_refusal)
+
+    def _fit_to_screen(self) -> None:
+        screen = QApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen else None
+        if avail is None or avail.width() < 400:
+            self.resize(1280, 800)
+            return
+        self.resize(min(1280, int(avail.width() * 0.95)), min(800, int(avail.height() * 0.92)))
+
+    def _show_address(self, grid: GridView, current) -> None:  # noqa: ANN001
+        model = grid.plan_model
+        if current.isValid():
+            from ..domain import column_letter
+
+            self.name_box.setText(f"{model.spec.sheet}!{column_letter(current.column())}{current.row() + 2}")
+
+    def _clear_refusal(self, _changes=None) -> None:  # noqa: ANN001
+        """A successful edit clears an earlier refusal from the status bar."""
+        self.statusBar().clearMessage()
 
     # -- layout ----------------------------------------------------------------------------
     def _grid_tab(self, tables: list[tuple[str, str]], hint: str) -> QWidget:
@@ -174,17 +199,18 @@ class MainWindow(QMainWindow):
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
-        self._add(edit, "Cu&t", lambda: self._grid_call("copy_selection", "clear_selection"), None)
-        self._add(edit, "&Copy", lambda: self._grid_call("copy_selection"), None)
-        self._add(edit, "&Paste", lambda: self._grid_call("paste"), None)
-        self._add(edit, "C&lear cells", lambda: self._grid_call("clear_selection"), None)
+        # the grids handle these keys themselves; the menu shows them as hints
+        self._add(edit, "Cu&t\tCtrl+X", lambda: self._grid_call("copy_selection", "clear_selection"), None)
+        self._add(edit, "&Copy\tCtrl+C", lambda: self._grid_call("copy_selection"), None)
+        self._add(edit, "&Paste\tCtrl+V", lambda: self._grid_call("paste"), None)
+        self._add(edit, "C&lear cells\tDelete", lambda: self._grid_call("clear_selection"), None)
         edit.addSeparator()
-        self._add(edit, "&Insert row", lambda: self._grid_call("insert_row"), None)
-        self._add(edit, "&Delete rows", lambda: self._grid_call("delete_selected_rows"), None)
+        self._add(edit, "&Insert row\tCtrl++", lambda: self._grid_call("insert_row"), None)
+        self._add(edit, "&Delete rows\tCtrl+-", lambda: self._grid_call("delete_selected_rows"), None)
 
         view = self.menuBar().addMenu("&View")
         for i in range(self.tabs.count()):
-            self._add(view, self.tabs.tabText(i), lambda i=i: self.tabs.setCurrentIndex(i), QKeySequence(f"Ctrl+{i + 1}"))
+            self._add(view, self.tabs.tabText(i), lambda _checked=False, i=i: self.tabs.setCurrentIndex(i), QKeySequence(f"Ctrl+{i + 1}"))
         help_menu = self.menuBar().addMenu("&Help")
         self._add(help_menu, "&About VIVIM Planner", self._about, None)
         self._refresh_recent()
@@ -281,13 +307,28 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def new_plan(self) -> None:
-        """Start an empty plan in an untitled file (Save As gives it a name)."""
-        folder = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "Untitled"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"Untitled {time.strftime('%Y-%m-%d %H%M%S')}{SUFFIX}"
-        doc = PlanDocument.create(path, Plan(PlanSettings(name="Untitled plan")))
+    def new_plan(self, path: str | Path | None = None) -> bool:
+        """Create an empty plan at a place the user picks (edits are written there as they are
+        made, so the file needs a home first) and open it."""
+        if path is None:
+            folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+            path, _ = QFileDialog.getSaveFileName(self, "New plan", str(Path(folder) / f"New plan{SUFFIX}"),
+                                                  FILE_FILTER)
+            if not path:
+                return False
+        path = Path(path)
+        if path.suffix != SUFFIX:
+            path = path.with_suffix(SUFFIX)
+        try:
+            doc = PlanDocument.create(path, Plan(PlanSettings(name=path.stem)), overwrite=True)
+        except PlanError as e:
+            QMessageBox.warning(self, "Cannot create plan", str(e))
+            return False
         self.controller.replace_document(doc)
+        self._remember(doc.path)
+        self.tabs.setCurrentIndex(self.tab_index("Milestones"))
+        self.show_message("New plan: start with a milestone (+ Row), then roles in the Rate card and team lines")
+        return True
 
     def save(self) -> None:
         """Every edit is already in the file; Save empties SQLite's side log and marks this

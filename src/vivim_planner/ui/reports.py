@@ -16,6 +16,7 @@ from .controller import PlanController
 from .rowsync import sync_rows
 
 TOTAL_KEY = -1
+_SCENARIO_COLUMN = {"low": 4, "mid": 5, "high": 6, "bottom_up": 7}
 _SUMMARY_ROLES = frozenset({R.DISPLAY, R.ALIGNMENT, R.BACKGROUND, R.FONT, R.FOREGROUND, R.TOOLTIP})
 TOTAL_BG = QBrush(QColor("#e8eef6"))
 NEGATIVE_FG = QBrush(QColor("#1a7f37"))  # net profit reads green
@@ -139,7 +140,7 @@ class SummaryModel(_ReportModel):
             return R.RIGHT if index.column() >= self.numeric_from else R.LEFT
         if role == R.BACKGROUND and key == TOTAL_KEY:
             return TOTAL_BG
-        if role == R.FONT and (key == TOTAL_KEY or index.column() == 5):
+        if role == R.FONT and (key == TOTAL_KEY or index.column() == _SCENARIO_COLUMN[self.scenario]):
             font = QFont()
             font.setBold(True)
             return font

@@ -143,7 +143,10 @@ class SummaryTab(QWidget):
         cur = plan.settings.currency
         scen = self.model.scenario
         t = r.totals
-        self.cards["mid"].set(fmt.money(t["mid"], cur, 0), f"{scen.replace('_', '-')} scenario: {fmt.money(t[scen], cur, 0)}")
+        name = scen.replace("_", "-")
+        self.cards["mid"].title.setText(f"Build cost ({name})")
+        self.cards["mid"].set(fmt.money(t[scen], cur, 0), f"mid estimate: {fmt.money(t['mid'], cur, 0)}"
+                              if scen != "mid" else f"{len(plan.milestones)} milestones, stated estimates")
         self.cards["range"].set(f"{fmt.compact_money(t['low'], cur)} – {fmt.compact_money(t['high'], cur)}",
                                 f"{fmt.money(t['low'], cur, 0)} to {fmt.money(t['high'], cur, 0)}")
         gap = t["bottom_up"] - t["mid"]
@@ -152,13 +155,16 @@ class SummaryTab(QWidget):
         ms = plan.milestones
         if len(ms):
             start, end = ms.column("start_month").min(), ms.column("end_month").max()
-            self.cards["span"].set(f"{end - start + 1:g} months", f"{len(ms)} milestones, month {start:g} to {end:g}")
+            span = float(end - start + 1)
+            self.cards["span"].set(f"{span:g} month{'s' * (span != 1)}", f"{len(ms)} milestones, month {start:g} to {end:g}")
             last = len(ms) - 1
             self.cards["ops"].set(fmt.money(float(r.operating[last]), cur, 0),
                                   f"net of revenue: {fmt.money(float(r.net_operating[last]), cur, 0)}")
             cpu = float(r.cost_per_user[last])
+            users = float(r.users[last])
             self.cards["cpu"].set(fmt.money(cpu, cur, 4) if cpu == cpu else "—",
-                                  f"at {fmt.number(float(r.users[last]))} users ({ms.get(last, 'code')})")
+                                  f"at {fmt.number(users)} users ({ms.get(last, 'code')})" if users == users and users > 0
+                                  else f"{ms.get(last, 'code')} has no target users yet")
         else:
             for card in ("span", "ops", "cpu"):
                 self.cards[card].set("—", "add a milestone")
