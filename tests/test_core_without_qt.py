@@ -118,8 +118,7 @@ def test_the_contracts_still_forbid_qt_in_the_core():
 
 def _lint_imports(*args: str) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("lint-imports")
-    if not exe.exists():
-        pytest.skip("import-linter is not installed (pip install -e .[test])")
+    assert exe.exists(), "import-linter is a test dependency: pip install -e .[test]"
     return subprocess.run([str(exe), "--no-cache", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 

@@ -357,3 +357,31 @@ def test_a_formula_is_refused_with_its_reason(window):
     model = window.grids["build_items"].plan_model
     assert not model.setData(model.index(0, model.spec.column_index("amount")), "=3*75")
     assert "takes a number, not a formula" in window.statusBar().currentMessage()
+
+
+def test_a_bad_file_from_the_desktop_gets_a_dialog(monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from vivim_planner.ui import app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a[2]))
+    assert app.run_window(str(tmp_path / "moved.vivim"), dialogs=True) == 2
+    assert len(shown) == 1 and "no such file" in shown[0]
+
+
+def test_rate_card_shows_which_lines_a_rate_change_reaches(window):
+    model = window.grids["roles"].plan_model
+    n = len(model.spec.fields)
+    # Senior Developer: two team lines, one (DevOps) with its own $80 rate
+    assert (model.index(0, n).data(), model.index(0, n + 1).data()) == ("2", "1")
+    assert (model.index(1, n).data(), model.index(1, n + 1).data()) == ("1", "0")
+
+
+def test_summary_table_copies_what_it_shows(window):
+    view = window.summary.table
+    view.selectAll()
+    view.copy_selection()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:3] == ["Code", "Milestone", "Months"]
+    assert lines[1].split("\t")[0] == "M1" and lines[-1].split("\t")[1] == "Total"

@@ -320,4 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def gui_main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``vivim-planner-gui`` (no console): the window on an optional PLAN."""
     args_in = list(sys.argv[1:] if argv is None else argv)
-    return _run(lambda: cmd_window(build_window_parser().parse_args(args_in).plan))
+    plan = build_window_parser().parse_args(args_in).plan
+    from .ui.app import run_window
+
+    return int(run_window(plan, dialogs=True) or 0)  # no console: a bad file gets a dialog

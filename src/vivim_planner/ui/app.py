@@ -10,8 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ..domain import PlanError
 from ..samples import sample_path
 from ..storage import PlanDocument
 from .main_window import APP_NAME, MainWindow
@@ -54,11 +55,18 @@ def sample_working_copy() -> Path:
     return target
 
 
-def run_window(path: str | None = None) -> int:
+def run_window(path: str | None = None, dialogs: bool = False) -> int:
     """Open the window on ``path`` (None: the VIVIM sample) and run until it closes.
-    Raises :class:`PlanFileError` when the file cannot be opened."""
+    Raises :class:`PlanFileError` when the file cannot be opened; with ``dialogs`` (started
+    from a desktop icon, no console to read) it shows the reason in a dialog and returns 2."""
     app = application()
-    doc = PlanDocument.open(path if path else sample_working_copy())
+    try:
+        doc = PlanDocument.open(path if path else sample_working_copy())
+    except PlanError as e:
+        if not dialogs:
+            raise
+        QMessageBox.critical(None, "Cannot open plan", str(e))
+        return 2
     window = MainWindow(doc)
     window._remember(doc.path)
     window.show()

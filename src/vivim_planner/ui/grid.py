@@ -301,3 +301,25 @@ class GridView(QTableView):
         self.scrollTo(idx, QAbstractItemView.PositionAtCenter)
         self.setFocus()
 
+
+
+class ReportView(QTableView):
+    """A read-only table (Summary, Audit) whose selection copies as TSV with Ctrl+C, as
+    displayed (currency and separators), so it pastes into a slide or a sheet."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001
+        if event.matches(QKeySequence.Copy):
+            self.copy_selection()
+            return
+        super().keyPressEvent(event)
+
+    def copy_selection(self) -> None:
+        idx = self.selectionModel().selectedIndexes()
+        if not idx:
+            return
+        rows = sorted({i.row() for i in idx})
+        cols = sorted({i.column() for i in idx})
+        m = self.model()
+        header = [m.headerData(c, Qt.Horizontal) for c in cols]
+        body = [[m.index(r, c).data() or "" for c in cols] for r in rows]
+        QGuiApplication.clipboard().setText(to_tsv([header] + body if len(rows) > 1 else body))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 from ..domain import Plan, PlanError, PlanSettings
 from ..storage import SUFFIX, PlanDocument
 from .controller import PlanController
-from .grid import GridView
+from .grid import GridView, ReportView
 from .reports import AuditModel
 from .summary_tab import SummaryTab
 from .table_model import PlanTableModel
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.audit_label)
         splitter = QSplitter(Qt.Vertical, page)
         self.audit_model = AuditModel(self.controller, self)
-        view = QTableView(page)
+        view = ReportView(page)
         view.setModel(self.audit_model)
         view.setSelectionBehavior(QTableView.SelectRows)
         view.setWordWrap(False)
@@ -250,6 +250,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(not clean)
 
     def _update_info(self, _changes=None) -> None:  # noqa: ANN001
+        if hasattr(self, "audit_view"):
+            self._show_finding(self.audit_view.currentIndex())
         s = self.controller.plan.settings
         n = len(self.controller.findings)
         self.status_info.setText(f"{s.currency} · {s.hours_per_month:g} h/month · {n} audit finding{'s' * (n != 1)}")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBo
 from ..commands import set_settings
 from . import format as fmt
 from .charts import CumulativeBuildChart
+from .grid import ReportView
 from .controller import PlanController
 from .reports import SummaryModel
 
@@ -81,7 +82,7 @@ class SummaryTab(QWidget):
         outer.addLayout(bar)
 
         self.model = SummaryModel(controller, self)
-        self.table = QTableView(self)
+        self.table = ReportView(self)
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
@@ -104,6 +105,11 @@ class SummaryTab(QWidget):
         controller.changed.connect(self.refresh)
         controller.document_replaced.connect(self.refresh)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001
+        """Focus the table, not the plan name, so Ctrl+Z undoes the plan, not the text box."""
+        super().showEvent(event)
+        self.table.setFocus()
 
     def _scenario_changed(self, name: str) -> None:
         self.model.set_scenario(name)

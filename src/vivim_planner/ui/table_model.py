@@ -54,6 +54,16 @@ def _estimate_bottom_up(plan: Plan, r: PlanResult) -> np.ndarray:
     return out
 
 
+def _role_use(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    al = plan.allocations
+    rpos = positions_of(plan.roles.ids, al.column("role"))
+    ok = rpos >= 0
+    n = len(plan.roles)
+    own = ~np.isnan(al.column("hourly_rate")) | ~np.isnan(al.column("lump_sum"))
+    return (np.bincount(rpos[ok], minlength=n).astype(float),
+            np.bincount(rpos[ok], weights=own[ok].astype(float), minlength=n))
+
+
 COMPUTED: dict[str, tuple[Computed, ...]] = {
     "milestones": (
         Computed("Duration", lambda p, r: p.milestones.column("end_month") - p.milestones.column("start_month") + 1,
@@ -77,7 +87,11 @@ COMPUTED: dict[str, tuple[Computed, ...]] = {
         Computed("Monthly cost", lambda p, r: r.operating_amount, help="Qty x unit cost, else the amount (USD/month)"),
     ),
     "revenues": (),
-    "roles": (),
+    "roles": (
+        Computed("Team lines", lambda p, r: _role_use(p)[0], money=False, help="Team lines of this role"),
+        Computed("Own rate", lambda p, r: _role_use(p)[1], money=False,
+                 help="Of those, lines with their own hourly rate: a rate card change does not reach them"),
+    ),
     "stated_figures": (),
 }
 
