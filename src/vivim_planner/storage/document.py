@@ -174,22 +174,19 @@ class PlanDocument:
     # -- editing ---------------------------------------------------------------------------
     def apply(self, command: Command) -> ChangeSet:
         """Apply ``command`` and commit it. On a write error the plan is restored."""
-        cs = command.apply(self.plan)
-        try:
-            self._persist(cs)
-        except Exception as e:
-            command.revert(self.plan)
-            raise PlanFileError(f"{self.path}: the change could not be saved ({e})") from None
-        return cs
+        return self._commit(command.apply, command.revert, "the change")
 
     def revert(self, command: Command) -> ChangeSet:
         """Revert ``command`` and commit that. On a write error the plan is restored."""
-        cs = command.revert(self.plan)
+        return self._commit(command.revert, command.apply, "the undo")
+
+    def _commit(self, step, undo_step, what: str) -> ChangeSet:  # noqa: ANN001 - bound command methods
+        cs = step(self.plan)
         try:
             self._persist(cs)
         except Exception as e:
-            command.apply(self.plan)
-            raise PlanFileError(f"{self.path}: the undo could not be saved ({e})") from None
+            undo_step(self.plan)
+            raise PlanFileError(f"{self.path}: {what} could not be saved ({e})") from None
         return cs
 
     def _persist(self, cs: ChangeSet) -> None:

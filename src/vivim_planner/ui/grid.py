@@ -109,7 +109,7 @@ class GridView(QTableView):
         self.horizontalHeader().setResizeContentsPrecision(100)
         self.resizeColumnsToContents()
         for c in range(self.model().columnCount()):
-            self.setColumnWidth(c, min(max(self.columnWidth(c) + 12, 70), 320))
+            self.setColumnWidth(c, min(max(self.columnWidth(c) + 12, 70), 260))
 
     # -- keyboard --------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001
