@@ -98,14 +98,38 @@ def test_build_line_point_and_band():
     np.testing.assert_array_equal(r.build_high, [200.0, 1000.0, 6000.0, 800.0, 300.0])
 
 
-def test_build_line_with_only_one_end_of_a_range_has_no_point():
+def test_build_line_with_only_one_end_of_a_range_stands_at_that_end():
     plan = Plan()
     plan.milestones.extend([{"id": 1, "code": "M1", "name": "x", "start_month": 1.0, "end_month": 1.0}])
-    plan.build_items.extend([{"id": 1, "milestone": 1, "category": "X", "low": 10.0}])
+    plan.build_items.extend([{"id": 1, "milestone": 1, "category": "X", "low": 10.0},
+                             {"id": 2, "milestone": 1, "category": "X", "high": 30.0}])
     r = compute(plan)
-    assert math.isnan(r.build_cost[0])  # no qty x unit, no amount, no midpoint
-    assert r.build_low[0] == 10.0 and math.isnan(r.build_high[0])
-    assert r.total["mid"][0] == 0.0 and r.total["low"][0] == 10.0
+    # a line "from $10" counts $10 in every scenario, not $10 in low and nothing in mid / high
+    assert r.build_cost.tolist() == [10.0, 30.0]
+    assert r.build_low.tolist() == [10.0, 30.0] and r.build_high.tolist() == [10.0, 30.0]
+    assert r.total["low"][0] == r.total["mid"][0] == r.total["high"][0] == 40.0
+
+
+def test_an_empty_estimate_stays_within_what_is_stated():
+    plan = Plan()
+    plan.milestones.extend([{"id": 1, "code": "M1", "name": "x", "start_month": 1.0, "end_month": 1.0}])
+    plan.build_items.extend([{"id": 1, "milestone": 1, "category": "Design", "amount": 9000.0}])
+    plan.estimates.extend([{"id": 1, "milestone": 1, "category": "Design", "low": 1000.0, "high": 2000.0}])
+    r = compute(plan)
+    # the empty mid takes bottom-up (9,000) clipped into the stated 1,000 - 2,000
+    assert (r.total["low"][0], r.total["mid"][0], r.total["high"][0]) == (1000.0, 2000.0, 2000.0)
+
+
+def test_cumulative_follows_the_months_not_the_row_order():
+    plan = Plan()
+    plan.milestones.extend([
+        {"id": 1, "code": "M1", "name": "a", "start_month": 1.0, "end_month": 3.0},
+        {"id": 3, "code": "M3", "name": "c", "start_month": 7.0, "end_month": 7.0},
+        {"id": 2, "code": "M2", "name": "b", "start_month": 4.0, "end_month": 6.0}])
+    plan.build_items.extend([{"id": i, "milestone": i, "category": "X", "amount": 100.0 * i} for i in (1, 2, 3)])
+    r = compute(plan)
+    # rows M1, M3, M2: M1 100; M2 100 + 200 = 300; M3 300 + 300 = 600
+    assert r.cumulative["mid"].tolist() == [100.0, 600.0, 300.0]
 
 
 def test_categories_match_case_insensitively_personnel_first():
@@ -137,14 +161,14 @@ def test_estimates_fall_back_to_bottom_up_where_empty():
     # M1: Personnel stated 50k/60k/70k; Infrastructure no estimate row -> bottom-up 1,200;
     #     Legal estimate row empty -> bottom-up band 2,000 / 4,000 / 6,000
     # M2: Personnel bottom-up 9,000; Legal bottom-up 500 / 500 / 800; Marketing mid stated 1,000,
-    #     low / high empty -> bottom-up 300
+    #     low empty -> bottom-up 300; high empty -> bottom-up 300 but never below the mid: 1,000
     # M3: Contingency 100 / 200 / 300 (no lines at all)
     np.testing.assert_array_equal(r.estimate["low"], [
         [50000.0, 1200.0, 2000.0, 0.0, 0.0], [9000.0, 0.0, 500.0, 300.0, 0.0], [0.0, 0.0, 0.0, 0.0, 100.0]])
     np.testing.assert_array_equal(r.estimate["mid"], [
         [60000.0, 1200.0, 4000.0, 0.0, 0.0], [9000.0, 0.0, 500.0, 1000.0, 0.0], [0.0, 0.0, 0.0, 0.0, 200.0]])
     np.testing.assert_array_equal(r.estimate["high"], [
-        [70000.0, 1200.0, 6000.0, 0.0, 0.0], [9000.0, 0.0, 800.0, 300.0, 0.0], [0.0, 0.0, 0.0, 0.0, 300.0]])
+        [70000.0, 1200.0, 6000.0, 0.0, 0.0], [9000.0, 0.0, 800.0, 1000.0, 0.0], [0.0, 0.0, 0.0, 0.0, 300.0]])
     assert r.stated_estimate["mid"][0, 0] == 60000.0
     assert math.isnan(r.stated_estimate["mid"][0, 2]) and math.isnan(r.stated_estimate["low"][1, 3])
     assert r.present.tolist() == [[True, True, True, False, False],
@@ -156,15 +180,15 @@ def test_milestone_totals_cumulative_and_plan_totals():
     r = compute(hand_plan())
     # low:  50,000 + 1,200 + 2,000 = 53,200 ; 9,000 + 500 + 300 = 9,800 ; 100
     # mid:  60,000 + 1,200 + 4,000 = 65,200 ; 9,000 + 500 + 1,000 = 10,500 ; 200
-    # high: 70,000 + 1,200 + 6,000 = 77,200 ; 9,000 + 800 + 300 = 10,100 ; 300
+    # high: 70,000 + 1,200 + 6,000 = 77,200 ; 9,000 + 800 + 1,000 = 10,800 ; 300
     # bottom-up (mid band of the lines): 52,800 + 1,200 + 4,000 = 58,000 ; 9,800 ; 0
     expected = {"low": [53200.0, 9800.0, 100.0], "mid": [65200.0, 10500.0, 200.0],
-                "high": [77200.0, 10100.0, 300.0], "bottom_up": [58000.0, 9800.0, 0.0]}
+                "high": [77200.0, 10800.0, 300.0], "bottom_up": [58000.0, 9800.0, 0.0]}
     for k, v in expected.items():
         np.testing.assert_array_equal(r.total[k], v)
         np.testing.assert_array_equal(r.cumulative[k], np.cumsum(v))
         assert r.totals[k] == sum(v)
-    assert r.totals == {"low": 63100.0, "mid": 75900.0, "high": 87600.0, "bottom_up": 67800.0}
+    assert r.totals == {"low": 63100.0, "mid": 75900.0, "high": 88300.0, "bottom_up": 67800.0}
 
 
 def test_operating_revenue_net_and_cost_per_user():
@@ -220,6 +244,19 @@ def test_summary_reports_one_scenario():
     assert [m["build_cost"] for m in s["milestones"]] == [58000.0, 9800.0, 0.0]
     assert [m["cumulative_build_cost"] for m in s["milestones"]] == [58000.0, 67800.0, 67800.0]
     assert s["milestones"][0]["cost_per_user"] is None and s["milestones"][1]["cost_per_user"] == 0.8
-    assert summary(hand_plan(), "high")["total_build_cost"] == 87600.0
+    assert summary(hand_plan(), "high")["total_build_cost"] == 88300.0
     with pytest.raises(KeyError):
         summary(hand_plan(), "worst")
+
+
+def test_audit_reads_a_stated_figure_with_cents_at_its_own_precision():
+    from vivim_planner.engine import audit
+
+    plan = hand_plan()
+    m2 = 2  # operating 1,000 per month
+    plan.stated_figures.extend([
+        {"id": 1, "milestone": m2, "metric": "operating_total", "bound": "value", "value": 1000.49, "decimals": 0.0},
+        {"id": 2, "milestone": m2, "metric": "operating_total", "bound": "value", "value": 1000.0, "decimals": 0.0}])
+    where = [f.cell for f in audit(plan)]
+    assert "Stated figures!E2" in where  # 1,000.49 printed with cents is not 1,000
+    assert "Stated figures!E3" not in where

@@ -385,3 +385,37 @@ def test_summary_table_copies_what_it_shows(window):
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].split("\t")[:3] == ["Code", "Milestone", "Months"]
     assert lines[1].split("\t")[0] == "M1" and lines[-1].split("\t")[1] == "Total"
+
+
+def test_pasting_the_same_code_twice_is_refused_and_the_file_stays_valid(window):
+    grid = window.show_table("milestones")
+    plan = window.controller.plan
+    grid.setCurrentIndex(grid.model().index(1, 0))  # M2's code, then a new row below
+    assert not grid.paste("MX\nMX\n")
+    assert "Code \"MX\" is already used" in window.statusBar().currentMessage()
+    assert [plan.milestones.get(i, "code") for i in range(len(plan.milestones))] == ["M1", "M2"]
+    path = window.controller.document.path
+    PlanDocument.open(path, readonly=True).close()  # still opens
+
+
+def test_an_undo_that_cannot_be_written_keeps_stack_plan_and_file_in_step(qtbot, window):
+    ctrl = window.controller
+    model = window.grids["allocations"].plan_model
+    assert model.setData(model.index(0, FTE_COL), "0.25")
+    ctrl.document.readonly = True  # the next write fails, as on a full disk
+    window.undo_action.trigger()
+    assert "could not be saved" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: ctrl.undo_stack.index() == 1)  # the stack steps back to the edit
+    assert ctrl.plan.allocations.get(0, "fte") == 0.25
+    ctrl.document.readonly = False
+    window.undo_action.trigger()
+    assert ctrl.plan.allocations.get(0, "fte") == 1.0
+    window.redo_action.trigger()
+    assert ctrl.plan.allocations.get(0, "fte") == 0.25
+
+
+def test_window_title_follows_the_plan_name(window):
+    edit = window.summary.fields["name"]
+    edit.setText("Kalei seed round")
+    edit.editingFinished.emit()
+    assert window.windowTitle().startswith("Kalei seed round — demo.vivim")

@@ -226,6 +226,27 @@ def set_cell(plan: Plan, table: str, row_id: int, field_name: str, raw: object) 
     return set_cells(plan, table, [(row_id, field_name, raw)])
 
 
+def paste_block(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]],
+                new_rows: Sequence[Mapping[str, object]], label: str = "Paste") -> Compound:
+    """A paste as one command: raw ``edits`` ``(row_id, field, raw)`` on existing rows plus
+    ``new_rows`` appended after the last row. Each part is validated, then the whole is tried
+    on the plan and undone again, so a value pasted twice (two rows given the same code) is
+    refused like any other. Raises :class:`CellError`; the plan ends as it started."""
+    parts: list[Command] = []
+    if edits:
+        parts.append(set_cells(plan, table, edits))
+    if new_rows:
+        parts.append(insert_rows(plan, table, len(plan.tables[table]), new_rows))
+    command = Compound(parts, label)
+    if SPECS[table].unique:
+        command.apply(plan)
+        try:
+            plan.check_unique(table)
+        finally:
+            command.revert(plan)
+    return command
+
+
 def insert_rows(plan: Plan, table: str, position: int, raw_rows: Iterable[Mapping[str, object]] = ({},),
                 label: str | None = None) -> InsertRows:
     """Build an :class:`InsertRows` for raw rows inserted at ``position`` (in order).

@@ -201,6 +201,20 @@ class Plan:
                 if other.casefold() == v and (row_id is None or int(table.ids[pos]) != row_id):
                     fail(key, f'{spec.field(key).label} "{values.get(key)}" is already used by row {pos + 2}')
 
+    def check_unique(self, table_name: str) -> None:
+        """Every code / name of the table is unique (case-insensitive). Raises
+        :class:`CellError` at the second row holding a repeated value."""
+        spec = SPECS[table_name]
+        table = self.tables[table_name]
+        for key in spec.unique:
+            seen: dict[str, int] = {}
+            for pos, value in enumerate(table.column(key)):
+                folded = value.casefold()
+                if folded in seen:
+                    raise CellError(spec.sheet, spec.address(pos, key),
+                                    f'{spec.field(key).label} "{value}" is already used by row {seen[folded] + 2}')
+                seen[folded] = pos
+
     def new_row_values(self, table_name: str, overrides: Mapping[str, object] | None = None,
                        taken: Iterable[str] = ()) -> dict[str, object]:
         """Values of a fresh row: defaults, plus sensible references (the last milestone,

@@ -48,6 +48,14 @@ class Finding:
         return {k: d[k] for k in ("where", "stated", "computed", "difference", "message", "cell")}
 
 
+def printed_decimals(value: float) -> int:
+    """Decimals a figure is written with: 70 -> 0, 70.49 -> 2, 0.005 -> 3 (at most 6)."""
+    for d in range(7):
+        if round(value, d) == value:
+            return d
+    return 6
+
+
 def matches(stated: float, computed: float, decimals: int) -> bool:
     """True when ``computed`` printed with ``decimals`` decimals could read as ``stated``."""
     if math.isnan(computed):
@@ -216,7 +224,8 @@ class _Auditor:
             groups.setdefault((row["metric"], mid, cat, row["bound"], float(row["value"])), []).append(p)
         for (metric, mid, cat, bound, stated), positions in groups.items():
             rows = [sf.row(p) for p in positions]
-            decimals = max(0 if math.isnan(r["decimals"]) else int(r["decimals"]) for r in rows)
+            decimals = max(max(0 if math.isnan(r["decimals"]) else int(r["decimals"]), printed_decimals(float(r["value"])))
+                           for r in rows)
             computed = values.get((metric, mid, cat, bound), math.nan)
             if matches(stated, computed, decimals):
                 continue

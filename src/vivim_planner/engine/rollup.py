@@ -5,12 +5,16 @@ Definitions (DESIGN.md field terms):
 * team line cost (USD) = hourly rate x hours per month x months x FTE, where the hourly rate is
   the line's own rate or else its role's rate card rate; a line with a lump sum costs that sum.
 * build cost line (USD): qty x unit cost when both are given, else its amount, else the
-  midpoint of its low-high range; its low/high band defaults to that point value.
+  midpoint of its low-high range (or the one end given); its low/high band defaults to that
+  point value.
 * bottom-up per milestone x category: Personnel = sum of team lines; other categories = sum of
   build cost lines of that category.
 * estimate per milestone x category and scenario (low / mid / high): the stated estimate, or
-  the bottom-up figure of that scenario's band where the estimate is empty.
-* milestone total per scenario = sum over its categories; cumulative over milestones in order.
+  the bottom-up figure of that scenario's band where the estimate is empty, kept within what
+  is stated (an empty mid is clipped into a stated low-high; an empty low never exceeds the
+  mid, an empty high never falls below it).
+* milestone total per scenario = sum over its categories; cumulative over milestones in time
+  order (start month, end month, then row order).
 * operating cost (USD/month) per line: qty x unit cost, else its amount; per milestone the sum.
 * net operating cost = operating cost - revenue offsets; cost per user = net / target users.
 
@@ -133,7 +137,8 @@ def compute(plan: Plan) -> PlanResult:
     # build cost lines
     amount = bi.column("amount")
     low_in, high_in = bi.column("low"), bi.column("high")
-    midpoint = np.where(np.isnan(low_in) | np.isnan(high_in), np.nan, (low_in + high_in) / 2)
+    # the midpoint of a low-high range; a range with one end given stands at that end
+    midpoint = np.where(np.isnan(low_in), high_in, np.where(np.isnan(high_in), low_in, (low_in + high_in) / 2))
     point = _qty_times_unit(bi.column("quantity"), bi.column("unit_cost"), amount)
     point = np.where(np.isnan(point), midpoint, point)
     b_low = np.where(np.isnan(low_in), point, low_in)
@@ -170,15 +175,27 @@ def compute(plan: Plan) -> PlanResult:
         cnt = np.zeros((n_m, n_c))
         np.add.at(acc, (e_mpos[ok][has], e_codes[ok][has]), vals[has])
         np.add.at(cnt, (e_mpos[ok][has], e_codes[ok][has]), 1)
-        s = np.where(cnt > 0, acc, np.nan)
-        stated_estimate[band] = s
-        estimate[band] = np.where(np.isnan(s), bottom_up[band], s)
+        stated_estimate[band] = np.where(cnt > 0, acc, np.nan)
+    # empty cells fall back to bottom-up, kept inside what is stated: an empty mid lies within
+    # the stated low-high, an empty low / high does not cross the (effective) mid
+    s_lo, s_mid, s_hi = stated_estimate["low"], stated_estimate["mid"], stated_estimate["high"]
+    with np.errstate(invalid="ignore"):
+        mid = np.where(np.isnan(s_mid), np.fmin(np.fmax(bottom_up["mid"], s_lo), s_hi), s_mid)
+        estimate["mid"] = mid
+        estimate["low"] = np.where(np.isnan(s_lo), np.fmin(bottom_up["low"], mid), s_lo)
+        estimate["high"] = np.where(np.isnan(s_hi), np.fmax(bottom_up["high"], mid), s_hi)
     present[e_mpos[ok], e_codes[ok]] = True
     estimate = {k: np.where(present, v, 0.0) for k, v in estimate.items()}
 
     total = {band: estimate[band].sum(axis=1) for band in ("low", "mid", "high")}
     total["bottom_up"] = np.where(present, bottom_up["mid"], 0.0).sum(axis=1)
-    cumulative = {k: np.cumsum(v) for k, v in total.items()}
+    # cumulative in time order (start month, then end month, then row), whatever the row order
+    timeline = np.lexsort((np.arange(n_m), ms.column("end_month"), ms.column("start_month")))
+    cumulative = {}
+    for k, v in total.items():
+        c = np.empty(n_m)
+        c[timeline] = np.cumsum(v[timeline])
+        cumulative[k] = c
     totals = {k: float(v.sum()) for k, v in total.items()}
 
     # operations

@@ -187,6 +187,10 @@ class PlanDocument:
         except Exception as e:
             undo_step(self.plan)
             raise PlanFileError(f"{self.path}: {what} could not be saved ({e})") from None
+        try:
+            self.checkpoint(truncate=False)  # committed already: the log replays it if this fails
+        except Exception:  # noqa: BLE001 - e.g. a reader holds the file; the next edit retries
+            pass
         return cs
 
     def _persist(self, cs: ChangeSet) -> None:
@@ -218,7 +222,6 @@ class PlanDocument:
                     conn.exec_driver_sql(
                         f"UPDATE {name} SET ord = ? WHERE id = ?",
                         [(p, int(i)) for p, i in enumerate(t.ids)])
-        self.checkpoint(truncate=False)
 
     def checkpoint(self, truncate: bool = True) -> None:
         """Copy committed changes from the write-ahead log into the .vivim file itself, so a

@@ -19,21 +19,32 @@ from ..storage import PlanDocument
 
 
 class _UndoStep(QUndoCommand):
-    """A QUndoCommand around a core command that was applied before being pushed."""
+    """A QUndoCommand around a core command that was applied before being pushed.
+
+    QUndoStack moves its index even when an undo or redo could not be written; the step then
+    skips its next call and asks the stack to step back, so stack, plan and file stay in step.
+    """
 
     def __init__(self, controller: "PlanController", command: Command):
         super().__init__(command.label)
         self.controller, self.command = controller, command
-        self._first = True
+        self._skip = True  # applied by execute() already
 
     def redo(self) -> None:
-        if self._first:  # applied by execute() already
-            self._first = False
+        if self._skip:
+            self._skip = False
             return
-        self.controller._run(self.command, forward=True)
+        if not self.controller._run(self.command, forward=True):
+            self._skip = True
+            QTimer.singleShot(0, self.controller.undo_stack.undo)
 
     def undo(self) -> None:
-        self.controller._run(self.command, forward=False)
+        if self._skip:
+            self._skip = False
+            return
+        if not self.controller._run(self.command, forward=False):
+            self._skip = True
+            QTimer.singleShot(0, self.controller.undo_stack.redo)
 
 
 class PlanController(QObject):
@@ -94,13 +105,16 @@ class PlanController(QObject):
             self.message.emit(str(e))
             return None
 
-    def _run(self, command: Command, forward: bool) -> None:
+    def _run(self, command: Command, forward: bool) -> bool:
+        """Redo (``forward``) or undo a step; False, with a message, when it could not be
+        written (the plan is then as it was)."""
         try:
             cs = self.document.apply(command) if forward else self.document.revert(command)
         except PlanError as e:
             self.message.emit(str(e))
-            return
+            return False
         self._after(cs)
+        return True
 
     def _recompute(self) -> None:
         self.result = compute(self.plan)

@@ -53,13 +53,18 @@ def plain(value: float) -> str:
 
 
 def compact_money(value: float, currency: str = "USD") -> str:
-    """``$1.28M``, ``$90.4K``, ``$640``: for headline figures."""
+    """``$1.28M``, ``$90.4K``, ``$640``: three significant digits for headline figures and
+    axis ticks (``$999.6K`` reads ``$1M``, never ``$1e+03K``)."""
     if value is None or math.isnan(value):
         return ""
     a = abs(value)
     sign = "-" if value < 0 else ""
     p = currency_prefix(currency)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if a >= limit:
-            return f"{sign}{p}{a / limit:,.3g}{suffix}" if a / limit < 1000 else f"{sign}{p}{a / limit:,.0f}{suffix}"
-    return money(value, currency)
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= limit * 0.9995:
+            scaled = a / limit
+            text = f"{scaled:.2f}" if scaled < 9.995 else f"{scaled:.1f}" if scaled < 99.95 else f"{scaled:.0f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{sign}{p}{text}{suffix}"
+    return money(value, currency, 0 if float(value).is_integer() or a >= 100 else 2)

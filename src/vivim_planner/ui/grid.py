@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHeaderView, QMenu,
                                QStyledItemDelegate, QTableView)
 
-from ..commands import Compound, delete_rows, insert_rows, set_cells
+from ..commands import delete_rows, insert_rows, paste_block, set_cells
 from ..domain import CellError, Kind
 from .table_model import PlanTableModel
 
@@ -205,17 +205,13 @@ class GridView(QTableView):
             else:
                 new_rows.append(values)
         ctrl = m.controller
+        n = len(block) * max(len(r) for r in block)
         try:
-            parts = []
-            if edits:
-                parts.append(set_cells(ctrl.plan, m.name, edits))
-            if new_rows:
-                parts.append(insert_rows(ctrl.plan, m.name, len(m.table), new_rows))
+            command = paste_block(ctrl.plan, m.name, edits, new_rows, f"Paste {n} cell{'s' if n != 1 else ''}")
         except CellError as e:
             ctrl.message.emit(f"Paste refused, nothing changed: {e}")
             return False
-        n = len(block) * max(len(r) for r in block)
-        ok = ctrl.execute(Compound(parts, f"Paste {n} cell{'s' if n != 1 else ''}"))
+        ok = ctrl.execute(command)
         if ok:
             width = max(len(r) for r in block)
             self.selectionModel().select(self._range(r0, c0, r0 + len(block) - 1, c0 + width - 1),

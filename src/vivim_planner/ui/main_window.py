@@ -250,6 +250,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(not clean)
 
     def _update_info(self, _changes=None) -> None:  # noqa: ANN001
+        doc = self.controller.document
+        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}[*] — {APP_NAME}")
         if hasattr(self, "audit_view"):
             self._show_finding(self.audit_view.currentIndex())
         s = self.controller.plan.settings
