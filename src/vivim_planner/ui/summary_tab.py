@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QSplitter, QTableView, QVBoxLayout, QWidget)
@@ -163,7 +164,8 @@ class SummaryTab(QWidget):
             start, end = ms.column("start_month").min(), ms.column("end_month").max()
             span = float(end - start + 1)
             self.cards["span"].set(f"{span:g} month{'s' * (span != 1)}", f"{len(ms)} milestones, month {start:g} to {end:g}")
-            last = len(ms) - 1
+            # the latest milestone in time, whatever the row order
+            last = int(np.lexsort((np.arange(len(ms)), ms.column("end_month"), ms.column("start_month")))[-1])
             self.cards["ops"].set(fmt.money(float(r.operating[last]), cur, 0),
                                   f"net of revenue: {fmt.money(float(r.net_operating[last]), cur, 0)}")
             cpu = float(r.cost_per_user[last])
