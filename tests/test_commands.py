@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
 
 import pytest
 
@@ -11,6 +10,7 @@ from vivim_planner.commands import (ChangeSet, Compound, History, InMemory, dele
                                     set_cells, set_settings)
 from vivim_planner.domain import CellError, Plan, PlanSettings
 from vivim_planner.engine import compute
+from plan_snapshot import snapshot
 
 
 def make_plan() -> Plan:
@@ -46,16 +46,6 @@ def make_plan() -> Plan:
     return plan
 
 
-def _norm(v: object) -> object:
-    return "<NaN>" if isinstance(v, float) and math.isnan(v) else v
-
-
-def snapshot(plan: Plan) -> dict:
-    """Every table's rows (ids, order, values; NaN-aware) and the settings."""
-    out: dict = {"settings": asdict(plan.settings)}
-    for name, t in plan.tables.items():
-        out[name] = [{k: _norm(v) for k, v in t.row(p).items()} for p in range(len(t))]
-    return out
 
 
 # -- set_cells ---------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ import textwrap
 import tomllib
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 QT = ("PySide6", "shiboken6", "pyqtgraph")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import sqlite3
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from vivim_planner.commands import History, delete_rows, insert_rows, set_cell, 
 from vivim_planner.domain import Plan, PlanSettings
 from vivim_planner.engine import compute
 from vivim_planner.storage import SCHEMA_VERSION, PlanDocument, PlanFileError
+from plan_snapshot import snapshot
 
 
 def make_plan() -> Plan:
@@ -47,15 +46,6 @@ def make_plan() -> Plan:
     return plan
 
 
-def _norm(v: object) -> object:
-    return "<NaN>" if isinstance(v, float) and math.isnan(v) else v
-
-
-def snapshot(plan: Plan) -> dict:
-    out: dict = {"settings": asdict(plan.settings)}
-    for name, t in plan.tables.items():
-        out[name] = [{k: _norm(v) for k, v in t.row(p).items()} for p in range(len(t))]
-    return out
 
 
 def reread(path: Path) -> dict:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import SQLModel, create_engine
 
 from ..commands import ChangeSet, Command
-from ..domain import ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings
+from ..domain import ALL_TABLES, METRICS, CellError, Kind, Plan, PlanError, PlanSettings
 from ..domain.schema import BOUNDS
 from .migrations import migrate
 from .schema import FORMAT, MODELS, SCHEMA_VERSION, Meta, Setting

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QSplitter, QVBoxLayout, QWidget)
 
 from ..commands import set_settings
 from . import format as fmt
