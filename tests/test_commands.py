@@ -10,7 +10,7 @@ from vivim_planner.commands import (ChangeSet, Compound, History, InMemory, dele
                                     set_cells, set_settings)
 from vivim_planner.domain import CellError, Plan, PlanSettings
 from vivim_planner.engine import compute
-from plan_snapshot import snapshot
+from plan_helpers import load_synthetic, snapshot
 
 
 def make_plan() -> Plan:
@@ -249,14 +249,7 @@ def test_deleting_several_milestones_at_once_round_trips():
 
 
 def test_deleting_milestones_of_a_larger_plan_restores_every_line_in_place():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synthetic.py"
-    spec = importlib.util.spec_from_file_location("vivim_benchmarks_synthetic", path)
-    synthetic = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synthetic)
-    plan = synthetic.make_plan(milestones=6, roles=8, allocations=600, cost_lines=150, seed=3)
+    plan = load_synthetic().make_plan(milestones=6, roles=8, allocations=600, cost_lines=150, seed=3)
     start = snapshot(plan)
     h = History(InMemory(plan))
     h.push(delete_rows(plan, "milestones", [4, 2]))

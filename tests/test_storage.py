@@ -12,7 +12,7 @@ from vivim_planner.commands import History, delete_rows, insert_rows, set_cell, 
 from vivim_planner.domain import Plan, PlanSettings
 from vivim_planner.engine import compute
 from vivim_planner.storage import SCHEMA_VERSION, PlanDocument, PlanFileError
-from plan_snapshot import snapshot
+from plan_helpers import load_synthetic, snapshot
 
 
 def make_plan() -> Plan:
@@ -246,19 +246,10 @@ def test_a_plan_with_an_unknown_old_schema_is_refused(doc, version):
         PlanDocument.open(doc.path)
 
 
-def _synthetic():
-    """benchmarks/synthetic.py, loaded by path (the repository root need not be on sys.path)."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synthetic.py"
-    spec = importlib.util.spec_from_file_location("vivim_benchmarks_synthetic", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _big_plan_file(tmp_path: Path) -> Path:
-    return _synthetic().write_plan(tmp_path / "big.vivim", milestones=10, roles=50, allocations=2000, cost_lines=500)
+    return load_synthetic().write_plan(tmp_path / "big.vivim", milestones=10, roles=50, allocations=2000, cost_lines=500)
 
 
 def test_a_truncated_file_is_refused(tmp_path):

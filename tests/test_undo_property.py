@@ -12,7 +12,6 @@ where the file must also match memory after the edits, after undo-all and after 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
 import os
 import tempfile
@@ -27,17 +26,12 @@ from vivim_planner.domain import METRICS, SPECS, CellError, Kind, Plan
 from vivim_planner.domain.schema import BOUNDS
 from vivim_planner.engine import compute
 from vivim_planner.storage import PlanDocument
+from plan_helpers import load_synthetic
 
 
-def _synthetic():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synthetic.py"
-    spec = importlib.util.spec_from_file_location("vivim_benchmarks_synthetic", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-make_plan = _synthetic().make_plan
+make_plan = load_synthetic().make_plan
 
 TABLES = tuple(SPECS)
 

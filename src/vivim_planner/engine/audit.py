@@ -20,6 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..domain.currency import currency_prefix
 from ..domain import Plan, SPECS
 from .rollup import PlanResult, category_key, compute, positions_of
 
@@ -64,21 +65,12 @@ def matches(stated: float, computed: float, decimals: int) -> bool:
     return abs(stated - computed) <= tolerance * (1 + 1e-9) + 1e-9 * abs(computed)
 
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-_symbol = "$"  # the currency of the plan being audited (set by audit())
-
-
-def money(x: float, decimals: int = 0) -> str:
-    """``$1,234`` / ``-€0.31`` in the audited plan's currency; other ISO codes read ``CHF 1,234``."""
+def money(x: float, decimals: int = 0, prefix: str = "$") -> str:
+    """``$1,234`` / ``-€0.31`` for messages; ``prefix`` is the plan's currency prefix."""
     if math.isnan(x):
         return "n/a"
     sign = "-" if x < 0 else ""
-    return f"{sign}{_symbol}{abs(x):,.{decimals}f}"
-
-
-def _signed(x: float) -> str:
-    """``+$19,200`` / ``-$60``: a difference with its sign."""
-    return ("+" if x >= 0 else "-") + money(abs(x))
+    return f"{sign}{prefix}{abs(x):,.{decimals}f}"
 
 
 def _is_step(x: float, step: float) -> bool:
@@ -130,6 +122,15 @@ class _Auditor:
         ms = plan.milestones
         self.code = {int(i): c for i, c in zip(ms.ids, ms.column("code"))}
         self.hours = self.r.hours_per_month
+        self.prefix = currency_prefix(plan.settings.currency)
+
+    def money(self, x: float, decimals: int = 0) -> str:
+        """An amount in the audited plan's currency."""
+        return money(x, decimals, self.prefix)
+
+    def signed(self, x: float) -> str:
+        """``+$19,200`` / ``-$60``: a difference with its sign."""
+        return ("+" if x >= 0 else "-") + self.money(abs(x))
 
     def mcode(self, mid: int) -> str:
         return self.code.get(int(mid), "Plan")
@@ -170,13 +171,13 @@ class _Auditor:
             title = self.line_title(p)
             lump = float(al.column("lump_sum")[p])
             if not math.isnan(lump):
-                msg = f"{title}: its lump sum is {money(lump)}, but the source states {money(s)}"
+                msg = f"{title}: its lump sum is {self.money(lump)}, but the source states {self.money(s)}"
             elif math.isnan(c):
                 msg = (f"{title}: the cost cannot be computed (no hourly rate on the line or its role), "
-                       f"the source states {money(s)}")
+                       f"the source states {self.money(s)}")
             else:
-                msg = (f"{title}: {money(rate)}/h × {h:g} h × {_months(months)} × {fte:g} FTE = {money(c)}, "
-                       f"but the source states {money(s)}{self._team_hint(s, rate, months, fte, c)}")
+                msg = (f"{title}: {self.money(rate)}/h × {h:g} h × {_months(months)} × {fte:g} FTE = {self.money(c)}, "
+                       f"but the source states {self.money(s)}{self._team_hint(s, rate, months, fte, c)}")
             self.add(where=f"{self.mcode(al.get(p, 'milestone'))} · Team · {title}", stated=s, computed=c,
                      difference=c - s, message=msg, cell=f"Team!{SPECS['allocations'].address(p, 'stated_cost')}",
                      table="allocations", row_id=int(al.ids[p]), field="stated_cost")
@@ -202,10 +203,10 @@ class _Auditor:
             s, c = float(stated[p]), float(computed[p])
             title = t.get(p, label_field)
             q, u = t.get(p, "quantity"), t.get(p, "unit_cost")
-            how = f"{q:g} × {money(u, 2 if not float(u).is_integer() else 0)} = {money(c)}" if not (
-                math.isnan(q) or math.isnan(u)) else money(c)
+            how = f"{q:g} × {self.money(u, 2 if not float(u).is_integer() else 0)} = {self.money(c)}" if not (
+                math.isnan(q) or math.isnan(u)) else self.money(c)
             self.add(where=f"{self.mcode(t.get(p, 'milestone'))} · {spec.sheet} · {title}", stated=s, computed=c,
-                     difference=c - s, message=f"{title}: {how}{unit}, but the source states {money(s)}{unit}",
+                     difference=c - s, message=f"{title}: {how}{unit}, but the source states {self.money(s)}{unit}",
                      cell=f"{spec.sheet}!{spec.address(p, 'stated_cost')}", table=table,
                      row_id=int(t.ids[p]), field="stated_cost")
 
@@ -241,7 +242,7 @@ class _Auditor:
             if len(labels) > 1:
                 also = f" (also printed as {', '.join(dict.fromkeys(labels[1:]))})"
             bound_word = f" ({bound})" if bound in ("low", "mid", "high") else ""
-            msg = (f"{label}{bound_word} is stated as {money(stated, decimals)}{also}, but "
+            msg = (f"{label}{bound_word} is stated as {self.money(stated, decimals)}{also}, but "
                    f"{self._computed_words(row, computed, decimals)}{self._why(row, stated, computed)}")
             self.add(where=where, stated=stated, computed=computed,
                      difference=computed - stated if not math.isnan(computed) else math.nan,
@@ -258,7 +259,7 @@ class _Auditor:
                 m = self.plan.milestones.position(mid)
             except KeyError:
                 m = None
-        shown = money(computed, max(decimals, 0 if abs(computed) >= 1 or computed == 0 else 4))
+        shown = self.money(computed, max(decimals, 0 if abs(computed) >= 1 or computed == 0 else 4))
         if math.isnan(computed):
             if metric == "build_subtotal":
                 return f"{code} has no build cost lines of category \"{row['category']}\" to add up"
@@ -282,10 +283,10 @@ class _Auditor:
         if metric == "revenue_total":
             return f"its revenue lines add up to {shown}/month"
         if metric == "net_operating" and m is not None:
-            return (f"operating cost {money(self.r.operating[m])} - revenue {money(self.r.revenue[m])} "
+            return (f"operating cost {self.money(self.r.operating[m])} - revenue {self.money(self.r.revenue[m])} "
                     f"= {shown}/month")
         if metric == "cost_per_user" and m is not None:
-            return (f"net operating cost {money(self.r.net_operating[m])} / {self.r.users[m]:,.0f} users "
+            return (f"net operating cost {self.money(self.r.net_operating[m])} / {self.r.users[m]:,.0f} users "
                     f"= {shown} per user per month")
         if metric == "users":
             return f"{code}'s target users are {computed:,.0f}"
@@ -306,13 +307,13 @@ class _Auditor:
                      for p in np.flatnonzero(sel)
                      if not matches(float(t.column("stated_cost")[p]), float(costs[p]), 0)]
             if not matches(stated, printed, 0):
-                return (f"; its lines as printed add up to {money(printed)}, so the subtotal is "
-                        f"{'also ' if wrong else ''}mis-added by {_signed(stated - printed)}")
+                return (f"; its lines as printed add up to {self.money(printed)}, so the subtotal is "
+                        f"{'also ' if wrong else ''}mis-added by {self.signed(stated - printed)}")
             if not wrong:
                 return ""
-            names = ", ".join(f"{n} ({_signed(d)})" for n, d in wrong)
+            names = ", ".join(f"{n} ({self.signed(d)})" for n, d in wrong)
             n = len(wrong)
-            return (f"; the lines as printed do add up to {money(stated)}, so the {money(abs(computed - stated))} "
+            return (f"; the lines as printed do add up to {self.money(stated)}, so the {self.money(abs(computed - stated))} "
                     f"gap comes from the {n} line{'s' if n > 1 else ''} whose printed cost disagrees with rate × "
                     f"hours × months × FTE: {names}")
         if row["metric"] == "build_subtotal":
@@ -326,14 +327,7 @@ class _Auditor:
                 printed = float(np.nansum(column[sel]))
             else:
                 printed = float(np.nansum(np.where(np.isnan(t.column("stated_cost")), column, t.column("stated_cost"))[sel]))
-            if matches(stated, printed, 0):
-                return ("; the lines as printed do add up to it, so the difference comes from lines whose "
-                        "printed cost disagrees with their quantity × unit cost")
-            if matches(printed, computed, 0):
-                return (f"; every line's printed cost agrees with its inputs, so the subtotal itself is "
-                        f"mis-added: {money(abs(stated - printed))} too {'high' if stated > printed else 'low'}")
-            return (f"; the lines as printed add up to {money(printed)}, so the subtotal is also mis-added "
-                    f"by {_signed(stated - printed)}")
+            return self._priced_lines_why(stated, printed, computed, "subtotal", say_both=True)
         if row["metric"] == "operating_total":
             t = self.plan.operating_costs
             sel = np.asarray(t.column("milestone")) == mid
@@ -341,13 +335,22 @@ class _Auditor:
                 return ""
             printed = float(np.nansum(np.where(np.isnan(t.column("stated_cost")), self.r.operating_amount,
                                                t.column("stated_cost"))[sel]))
-            if matches(stated, printed, 0):
-                return ("; the lines as printed do add up to it, so the difference comes from lines whose "
-                        "printed cost disagrees with their quantity × unit cost")
-            if matches(printed, computed, 0):
-                return (f"; every line's printed cost agrees with its inputs, so the total itself is "
-                        f"mis-added: {money(abs(stated - printed))} too {'high' if stated > printed else 'low'}")
+            return self._priced_lines_why(stated, printed, computed, "total", say_both=False)
         return ""
+
+    def _priced_lines_why(self, stated: float, printed: float, computed: float, word: str, say_both: bool) -> str:
+        """Why a subtotal of qty x unit lines is off: its lines' printed costs, its own
+        addition, or (``say_both``) both."""
+        if matches(stated, printed, 0):
+            return ("; the lines as printed do add up to it, so the difference comes from lines whose "
+                    "printed cost disagrees with their quantity × unit cost")
+        if matches(printed, computed, 0):
+            return (f"; every line's printed cost agrees with its inputs, so the {word} itself is "
+                    f"mis-added: {self.money(abs(stated - printed))} too {'high' if stated > printed else 'low'}")
+        if not say_both:
+            return ""
+        return (f"; the lines as printed add up to {self.money(printed)}, so the {word} is also mis-added "
+                f"by {self.signed(stated - printed)}")
 
     def run(self) -> list[Finding]:
         r = self.r
@@ -400,7 +403,4 @@ def metric_values(plan: Plan, result: PlanResult) -> dict[tuple[str, int, str, s
 def audit(plan: Plan, result: PlanResult | None = None) -> list[Finding]:
     """All findings of ``plan`` in table order (team lines, build lines, operating lines, stated
     figures). ``result`` may be passed to reuse a computation already made."""
-    global _symbol
-    code = plan.settings.currency
-    _symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
     return _Auditor(plan, result or compute(plan)).run()

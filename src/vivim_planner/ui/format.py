@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import math
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥", "KRW": "₩"}
-
-
-def currency_prefix(code: str) -> str:
-    """``$`` for USD, ``€`` for EUR; other ISO codes are shown as ``CHF `` (code and a space)."""
-    return SYMBOLS.get(code, f"{code} ")
+from ..domain.currency import currency_prefix
 
 
 def money(value: float, currency: str = "USD", decimals: int | None = None) -> str:

@@ -265,9 +265,8 @@ class MainWindow(QMainWindow):
     def _on_document_replaced(self) -> None:
         doc = self.controller.document
         self.setWindowFilePath(str(doc.path))
-        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}[*] — {APP_NAME}")
         self.setWindowModified(False)
-        self._update_info()
+        self._update_info()  # sets the title too
         for grid in self.grids.values():
             grid.fit_columns()
         self.audit_view.resizeColumnsToContents()
