@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..domain import SPECS, CellError, Plan
+from ..domain import SPECS, CellError, Kind, Plan
 from .changes import ChangeSet
 
 
@@ -283,14 +283,20 @@ def delete_rows(plan: Plan, table: str, row_ids: Sequence[int], label: str | Non
     them). Raises :class:`CellError` when a role is still used by team lines."""
     spec = SPECS[table]
     t = plan.tables[table]
-    if table == "roles":
-        used = plan.allocations.column("role")
-        for rid in row_ids:
-            n = int((used == rid).sum())
-            if n:
-                pos = t.position(rid)
-                raise CellError(spec.sheet, spec.address(pos, "name"),
-                                f'role "{t.get(pos, "name")}" is used by {n} team line(s); reassign or delete them first')
+    wanted = {int(r) for r in row_ids}
+    for other in SPECS.values():  # rows that refer to these (milestones cascade instead)
+        for f in other.fields:
+            if f.kind is not Kind.REF or f.ref_table != table or (table == "milestones" and f.name == "milestone"):
+                continue
+            used = plan.tables[other.name].column(f.name)
+            for rid in sorted(wanted, key=t.position):
+                n = int((used == rid).sum())
+                if n:
+                    pos = t.position(rid)
+                    key = "code" if table == "milestones" else "name"
+                    lines = "team line(s)" if other.name == "allocations" else f"{other.noun}(s) in {other.sheet}"
+                    raise CellError(spec.sheet, spec.address(pos, key),
+                                    f'{spec.noun} "{t.get(pos, key)}" is used by {n} {lines}; reassign or delete them first')
     ids = sorted({int(r) for r in row_ids}, key=t.position)
     n = len(ids)
     return DeleteRows(table, ids, label or (f"Delete {spec.noun}" if n == 1 else f"Delete {n} rows"))

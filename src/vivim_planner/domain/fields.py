@@ -93,6 +93,7 @@ class Field:
     default: object = None
     max_length: int = 200
     help: str = ""
+    choices: tuple[str, ...] = ()  # for TEXT: the only values accepted (matched case-insensitively)
 
     @property
     def is_numeric(self) -> bool:
@@ -123,6 +124,11 @@ class Field:
             text = str(raw).strip()
             if len(text) > self.max_length:
                 raise FieldError(f"{self.label} is longer than {self.max_length} characters")
+            if self.choices:
+                for choice in self.choices:
+                    if choice.casefold() == text.casefold():
+                        return choice
+                raise FieldError(f'{self.label} must be one of {", ".join(self.choices)}, got "{text}"')
             return text
         if self.kind is Kind.REF:
             if isinstance(raw, bool) or not isinstance(raw, int):

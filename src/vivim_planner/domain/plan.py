@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 import re
+
+import numpy as np
 from dataclasses import dataclass, fields as dc_fields, replace
 from typing import Iterable, Mapping
 
@@ -13,6 +15,7 @@ from .errors import CellError, FieldError
 from .fields import Field, Kind, format_number_for_message, parse_number_text
 from .schema import ALL_TABLES, BOUNDS, METRICS, SPECS
 from .table import Table, TableSpec
+from .units import conversion
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -190,10 +193,30 @@ class Plan:
                 fail("high", f"High {hi:,.0f} is below low {lo:,.0f}")
             if not math.isnan(mid) and ((not math.isnan(lo) and mid < lo) or (not math.isnan(hi) and mid > hi)):
                 fail("mid", f"Mid {mid:,.0f} lies outside low {lo:,.0f} to high {hi:,.0f}")
-        if table_name == "build_items":
+        if table_name in ("build_items", "infra_components"):
             lo, hi = values.get("low", math.nan), values.get("high", math.nan)
             if not math.isnan(lo) and not math.isnan(hi) and lo > hi:
                 fail("high", f"High {hi:,.0f} is below low {lo:,.0f}")
+        if table_name == "infra_tiers":
+            lo, hi = values.get("users_from", math.nan), values.get("users_to", math.nan)
+            if not math.isnan(lo) and not math.isnan(hi) and hi < lo:
+                fail("users_to", f"Users to {hi:,.0f} is below users from {lo:,.0f}")
+        if table_name == "meters" and values.get("driver") and values.get("unit"):
+            drivers = self.tables["usage_drivers"]
+            if drivers.has_id(int(values["driver"])):
+                pos = drivers.position(int(values["driver"]))
+                try:
+                    conversion(drivers.get(pos, "unit"), str(values["unit"]))
+                except FieldError as e:
+                    fail("unit", f'{e.reason}: {drivers.get(pos, "name")} is measured in {drivers.get(pos, "unit")}')
+        if table_name == "usage_drivers" and row_id is not None and values.get("unit"):
+            meters = self.tables["meters"]
+            for pos in np.flatnonzero(meters.column("driver") == row_id):
+                try:
+                    conversion(str(values["unit"]), meters.get(int(pos), "unit"))
+                except FieldError:
+                    fail("unit", f'Unit {values["unit"]} does not fit meter row {int(pos) + 2} '
+                                 f'(Meters), which bills {values.get("name")} in {meters.get(int(pos), "unit")}')
         for key in spec.unique:
             v = str(values.get(key, "")).casefold()
             table = self.tables[table_name]
@@ -238,10 +261,18 @@ class Plan:
                 last_end = float(self.milestones.column("end_month")[-1])
                 if not math.isnan(last_end):
                     values.update(start_month=last_end + 1, end_month=last_end + 1)
-        if table_name == "roles":
-            n = len(self.roles) + 1
-            while self.find_ref("roles", f"New role {n}") is not None or f"new role {n}" in taken_keys:
+        if table_name != "milestones" and "name" in spec.unique:
+            n = len(self.tables[table_name]) + 1
+            word = "role" if table_name == "roles" else spec.noun
+            while (self.find_ref(table_name, f"New {word} {n}") is not None
+                   or f"new {word} {n}".casefold() in taken_keys):
                 n += 1
-            values["name"] = f"New role {n}"
+            values["name"] = f"New {word} {n}"
+        for f in spec.fields:  # a new line refers to the first row of what it needs
+            if f.kind is Kind.REF and f.name not in ("milestone", "role") and len(self.tables[f.ref_table]):
+                values[f.name] = int(self.tables[f.ref_table].ids[0])
+        if table_name == "meters" and values.get("driver"):
+            drivers = self.tables["usage_drivers"]
+            values["unit"] = drivers.get(drivers.position(int(values["driver"])), "unit")
         values.update(overrides or {})
         return values

@@ -1,5 +1,6 @@
 """The plan's tables: milestones, rate card, team allocations, build costs, estimates,
-operating costs, revenue offsets and the figures a source document states.
+operating costs, revenue offsets and the figures a source document states; plus the
+operating-cost model of ``usage_schema`` (tiers, services, drivers, LLM usage).
 
 Field order is the grid's and the exported sheet's column order. Bounds come from what a
 founder's plan can sensibly hold; each is named in the error a user sees.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from .fields import Field, Kind
 from .table import TableSpec
+from .usage_schema import USAGE_TABLES
 
 MONEY_MAX = 1e12  # a single line above a trillion is a typo, not a plan
 
@@ -165,6 +167,6 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     OPERATING_COSTS,
     REVENUES,
     STATED_FIGURES,
-)
+) + USAGE_TABLES
 SPECS: dict[str, TableSpec] = {s.name: s for s in ALL_TABLES}
 BOUNDS = ("low", "mid", "high", "value")

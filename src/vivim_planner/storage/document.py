@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, event
+from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from ..commands import ChangeSet, Command
@@ -49,6 +50,18 @@ def _engine(path: Path, readonly: bool = False) -> Engine:
         cur.close()
 
     return engine
+
+
+def _memory_copy(path: Path) -> Engine:
+    """An engine over an in-memory copy of the file (SQLite backup API), for reading an
+    older file without writing to it."""
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    memory = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        source.backup(memory)
+    finally:
+        source.close()
+    return create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
 
 
 def _identify(path: Path, readonly: bool) -> int:
@@ -147,11 +160,10 @@ class PlanDocument:
         path = Path(path)
         _check_header(path)
         version = _identify(path, readonly)  # before the engine below switches the file to WAL
-        engine = _engine(path, readonly)
+        # an older file opened read-only is upgraded in a private in-memory copy, never on disk
+        engine = _memory_copy(path) if readonly and version < SCHEMA_VERSION else _engine(path, readonly)
         try:
             if version < SCHEMA_VERSION:
-                if readonly:
-                    raise PlanFileError(f"{path}: written by an older VIVIM Planner; open it for editing to upgrade")
                 with engine.begin() as conn:
                     migrate(conn, version)
             with engine.connect() as conn:

@@ -1,16 +1,40 @@
 """Schema migrations: ``MIGRATIONS[v]`` upgrades a file from schema ``v`` to ``v + 1``.
 
-Schema 1 is the first released layout, so there is nothing to migrate yet; a file that
-claims an older schema than 1 is not one this program ever wrote.
+- 1 -> 2: adds the operating-cost model's tables (infrastructure tiers, services, meters,
+  usage drivers, LLM usage, stated usage figures) and any later table or column of schema 2.
+  The step is additive: it creates every table the current schema has and the file lacks, and
+  adds missing columns as empty, so no existing value changes.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from .schema import SCHEMA_VERSION
+from ..domain import Kind
+from .schema import MODELS, SCHEMA_VERSION
 
-MIGRATIONS: dict[int, Callable] = {}
+
+def _add_missing_tables_and_columns(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
+    from ..domain import SPECS
+
+    existing = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for name, model in MODELS.items():
+        if name not in existing:
+            model.__table__.create(conn)
+            continue
+        columns = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({name})")}
+        for f in SPECS[name].fields:
+            if f.name in columns:
+                continue
+            if f.kind is Kind.TEXT:
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {f.name} VARCHAR NOT NULL DEFAULT ''")
+            elif f.kind is Kind.REF:
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {f.name} INTEGER REFERENCES {f.ref_table}(id)")
+            else:
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {f.name} FLOAT")
+
+
+MIGRATIONS: dict[int, Callable] = {1: _add_missing_tables_and_columns}
 
 
 def migrate(conn, version: int) -> None:  # noqa: ANN001 - SQLAlchemy connection
