@@ -6,6 +6,8 @@
     vivim-planner summary PLAN [--json] [--scenario S]     milestone totals and cost per user
     vivim-planner audit PLAN [--json]                      stated figures that disagree with the inputs
     vivim-planner screenshot PLAN OUT.png [--tab NAME]     render the window offscreen to a PNG
+    vivim-planner curve PLAN --users 1000,10000 [--json]   operating cost and cost per user (cli_curves)
+    vivim-planner chart PLAN OUT.png|OUT.svg [--kind K]    the cost curve as a slide-ready image
 
 Report commands open the plan read-only and never import Qt; only the window and the
 screenshot import :mod:`vivim_planner.ui` (lazily, inside their functions). A file that cannot
@@ -26,7 +28,7 @@ from typing import Callable, Sequence
 from . import __version__
 
 PROG = "vivim-planner"
-COMMANDS = ("summary", "audit", "screenshot")
+COMMANDS = ("summary", "audit", "screenshot", "curve", "chart")
 SCENARIOS = ("low", "mid", "high", "bottom-up")
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -271,6 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tab", metavar="NAME", default=None,
                    help="tab to show: Milestones, Rate card, Team, Build costs, Operations, Summary, Audit")
     p.set_defaults(func=cmd_screenshot, parser=p)
+
+    from . import cli_curves
+
+    cli_curves.add_parsers(sub)
     return parser
 
 

@@ -264,9 +264,8 @@ def insert_rows(plan: Plan, table: str, position: int, raw_rows: Iterable[Mappin
     for i, raw in enumerate(raw_rows):
         pos = position + i
         # a generated code / name must differ from the rows added with this one
-        values = plan.new_row_values(table, taken=typed + [str(p[k]) for p in pending for k in spec.unique])
-        for name, v in raw.items():
-            values[name] = plan.parse_cell(table, pos, name, v)
+        parsed = {name: plan.parse_cell(table, pos, name, v) for name, v in raw.items()}
+        values = plan.new_row_values(table, parsed, taken=typed + [str(p[k]) for p in pending for k in spec.unique])
         plan.check_row(table, pos, values)
         for key in spec.unique:  # unique among the new rows too
             if any(str(p[key]).casefold() == str(values[key]).casefold() for p in pending):

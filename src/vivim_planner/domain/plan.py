@@ -18,6 +18,8 @@ from .table import Table, TableSpec
 from .units import conversion
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_ECONOMICS_RULES = frozenset({"pricing_tiers", "dividend_policies", "scenarios", "scenario_overrides"})
+_OPTIONAL_REFS_EMPTY = frozenset({"pricing_tiers", "payment_fees", "growth", "dividend_policies", "scenarios"})
 
 DEFAULT_HOURS_PER_MONTH = 160.0
 """Full-time hours in a month when a plan says nothing else (40 h x 4 weeks)."""
@@ -217,6 +219,10 @@ class Plan:
                 except FieldError:
                     fail("unit", f'Unit {values["unit"]} does not fit meter row {int(pos) + 2} '
                                  f'(Meters), which bills {values.get("name")} in {meters.get(int(pos), "unit")}')
+        if table_name in _ECONOMICS_RULES:  # pricing, dividends, scenarios (economics_rules.py)
+            from .economics_rules import check_economics_row
+
+            check_economics_row(self, table_name, values, row_id, fail)
         for key in spec.unique:
             v = str(values.get(key, "")).casefold()
             table = self.tables[table_name]
@@ -268,11 +274,15 @@ class Plan:
                    or f"new {word} {n}".casefold() in taken_keys):
                 n += 1
             values["name"] = f"New {word} {n}"
+        if table_name in _OPTIONAL_REFS_EMPTY:  # an optional link (tier of a fee, base scenario) starts empty
+            values.update({f.name: 0 for f in spec.fields if f.kind is Kind.REF and not f.required})
         for f in spec.fields:  # a new line refers to the first row of what it needs
-            if f.kind is Kind.REF and f.name not in ("milestone", "role") and len(self.tables[f.ref_table]):
+            if f.kind is Kind.REF and not (table_name in _OPTIONAL_REFS_EMPTY and not f.required) \
+                    and f.name not in ("milestone", "role") and len(self.tables[f.ref_table]):
                 values[f.name] = int(self.tables[f.ref_table].ids[0])
-        if table_name == "meters" and values.get("driver"):
-            drivers = self.tables["usage_drivers"]
-            values["unit"] = drivers.get(drivers.position(int(values["driver"])), "unit")
         values.update(overrides or {})
+        drivers = self.tables["usage_drivers"]
+        if (table_name == "meters" and "unit" not in (overrides or {}) and isinstance(values.get("driver"), int)
+                and drivers.has_id(values["driver"])):
+            values["unit"] = drivers.get(drivers.position(values["driver"]), "unit")  # a meter bills its driver's unit
         return values

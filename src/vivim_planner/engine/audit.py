@@ -402,5 +402,11 @@ def metric_values(plan: Plan, result: PlanResult) -> dict[tuple[str, int, str, s
 
 def audit(plan: Plan, result: PlanResult | None = None) -> list[Finding]:
     """All findings of ``plan`` in table order (team lines, build lines, operating lines, stated
-    figures). ``result`` may be passed to reuse a computation already made."""
-    return _Auditor(plan, result or compute(plan)).run()
+    figures, then stated usage figures of the operating-cost model). ``result`` may be passed to
+    reuse a computation already made."""
+    from .usage_audit import usage_findings  # it builds on this module's Finding
+
+    findings = _Auditor(plan, result or compute(plan)).run()
+    if len(plan.tables["usage_figures"]):
+        findings += usage_findings(plan)
+    return findings

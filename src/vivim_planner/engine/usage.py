@@ -45,6 +45,8 @@ class Curve:
     infrastructure, services, LLM; ``kinds``: name -> ``"infra" | "service" | "llm"``.
     ``plans``: service -> the plan used at each point (n,) list. ``over_capacity``: service ->
     bool (n,) where no plan of the service fits (its dearest plan is then billed past its limits).
+    ``tiers``: the infrastructure tier in force at each point (``""`` before the first);
+    ``present``: infra component -> bool (n,), True where the tier in force has it.
     """
 
     users: np.ndarray
@@ -54,6 +56,13 @@ class Curve:
     kinds: dict[str, str]
     plans: dict[str, list[str]] = field(default_factory=dict)
     over_capacity: dict[str, np.ndarray] = field(default_factory=dict)
+    tiers: list[str] = field(default_factory=list)
+    present: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def at(self, i: int) -> dict[str, float]:
+        """Components that apply at point ``i`` (the active tier's, every service and segment):
+        name -> USD/month."""
+        return {k: float(v[i]) for k, v in self.components.items() if k not in self.present or self.present[k][i]}
 
     @property
     def total(self) -> np.ndarray:
@@ -173,14 +182,16 @@ class UsageModel:
             ohi = max(v[1] for v in opts.values())
             low[i] += olo
             high[i] += ohi
-            name = "Option " + " / ".join(opts)
+            name = " or ".join(opts)
             names.append(name)
             mids[(i, name)] = (olo + ohi) / 2
         self.tier_low, self.tier_high = low, high
         self.infra_names = list(dict.fromkeys(names))
         self.tier_component_mid = np.zeros((len(on_curve), len(self.infra_names)))
+        self.tier_has = np.zeros((len(on_curve), len(self.infra_names)), dtype=bool)
         for (i, name), v in mids.items():
             self.tier_component_mid[i, self.infra_names.index(name)] = v
+            self.tier_has[i, self.infra_names.index(name)] = True
 
     def _build_llm(self, plan: Plan) -> None:
         models, acts = plan.tables["llm_models"], plan.tables["llm_activities"]
@@ -233,6 +244,8 @@ class UsageModel:
         kinds: dict[str, str] = {}
         low = np.zeros(n)
         high = np.zeros(n)
+        tiers = [""] * n
+        present: dict[str, np.ndarray] = {}
         # infrastructure: the tier that has started last
         if self.tier_from.size:
             idx = np.searchsorted(self.tier_from, users, side="right") - 1
@@ -241,9 +254,12 @@ class UsageModel:
             low += np.where(active, self.tier_low[safe], 0.0)
             high += np.where(active, self.tier_high[safe], 0.0)
             per = np.where(active[:, None], self.tier_component_mid[safe], 0.0)
+            has = self.tier_has[safe] & active[:, None]
             for j, name in enumerate(self.infra_names):
                 components[name] = per[:, j]
                 kinds[name] = "infra"
+                present[name] = has[:, j]
+            tiers = [self.tier_names[i] if ok else "" for i, ok in zip(idx, active)]
         # services: the cheapest plan that fits
         plans: dict[str, list[str]] = {}
         over: dict[str, np.ndarray] = {}
@@ -274,7 +290,7 @@ class UsageModel:
             kinds[name] = "llm"
             low += value
             high += value
-        return Curve(users, low, high, components, kinds, plans, over)
+        return Curve(users, low, high, components, kinds, plans, over, tiers, present)
 
     def marginal_cost(self, users: np.ndarray | list[float], step: float = 1000.0) -> np.ndarray:
         """Extra monthly cost (USD/month) of the next ``step`` users at each of ``users``."""
