@@ -38,7 +38,8 @@ def test_wheel_ships_the_sample_plan_the_icon_and_the_entry_points(tmp_path):
         names = set(zf.namelist())
         assert {"vivim_planner/samples/vivim.vivim", "vivim_planner/resources/vivim-planner.svg",
                 "vivim_planner/cli.py", "vivim_planner/__main__.py"} <= names
-        assert zf.read("vivim_planner/samples/vivim.vivim") == (REPO / "sample_models" / "vivim.vivim").read_bytes()
+        for sample in (REPO / "sample_models").glob("*.vivim"):  # every committed sample ships
+            assert zf.read(f"vivim_planner/samples/{sample.name}") == sample.read_bytes(), sample.name
         assert zf.read("vivim_planner/resources/vivim-planner.svg").lstrip().startswith(b"<")
         (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         text = zf.read(entry_points).decode()
