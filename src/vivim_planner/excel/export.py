@@ -704,6 +704,21 @@ def _excel_number_text(x: float) -> str:
     return f"{x:.15g}"
 
 
+def manifest_chunks(sheets: list[str], limit: int = 255) -> list[str]:
+    """The table sheets a workbook holds, as ``|``-separated chunks of at most ``limit``
+    characters (Excel's limit for a custom property), stored as properties ``VIVIM sheets 1``,
+    ``VIVIM sheets 2``... An import tells a deleted sheet from a table added after the export
+    by this list."""
+    chunks, current = [], ""
+    for name in sheets:
+        piece = name if not current else f"{current}|{name}"
+        if len(piece) > limit and current:
+            chunks.append(current)
+            piece = name
+        current = piece
+    return chunks + [current] if current else chunks
+
+
 def sheet_order(specs: tuple[TableSpec, ...] = ALL_TABLES) -> list[str]:
     """Sheet names in workbook order: Summary, Plan, one per table, the build roll-up."""
     clash = [s.sheet for s in specs if s.sheet in RESERVED_SHEETS]
@@ -736,7 +751,8 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
         wb.set_properties({"title": f"{plan.settings.name}: cost plan", "subject": "Build cost and cost per user",
                            "creator": "VIVIM Planner", "comments": f"Exported by VIVIM Planner {__version__}"})
         wb.set_custom_property(FORMAT_PROPERTY, WORKBOOK_FORMAT)
-        wb.set_custom_property(MANIFEST_PROPERTY, "|".join(s.sheet for s in ALL_TABLES))
+        for i, chunk in enumerate(manifest_chunks([s.sheet for s in ALL_TABLES])):
+            wb.set_custom_property(f"{MANIFEST_PROPERTY} {i + 1}", chunk)
         sheets = {name: wb.add_worksheet(name) for name in order}
         writer = _Writer(wb, plan, result, findings, info, progress)
         writer.summary_sheet(sheets[SUMMARY_SHEET])
