@@ -26,6 +26,7 @@ Everything is USD (the plan's currency) per month; users are active users per mo
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +55,7 @@ class Curve:
     high: np.ndarray
     components: dict[str, np.ndarray]
     kinds: dict[str, str]
-    plans: dict[str, list[str]] = field(default_factory=dict)
+    plans: Mapping[str, list[str]] = field(default_factory=dict)
     over_capacity: dict[str, np.ndarray] = field(default_factory=dict)
     tiers: list[str] = field(default_factory=list)
     present: dict[str, np.ndarray] = field(default_factory=dict)
@@ -74,6 +75,23 @@ class Curve:
         """``total / users`` in USD per user per month; NaN at zero users."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.users > 0, self.total / np.where(self.users > 0, self.users, 1), np.nan)
+
+
+class _PlanNames(Mapping):
+    """service -> name of the plan used at each point, built only for the services asked for."""
+
+    def __init__(self, services: list[str], plan_names: list[str], chosen: np.ndarray):
+        self._index = {name: i for i, name in enumerate(services)}
+        self._names, self._chosen = plan_names, chosen
+
+    def __getitem__(self, service: str) -> list[str]:
+        return [self._names[int(c)] for c in self._chosen[self._index[service]]]
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 @dataclass(frozen=True)
@@ -142,9 +160,16 @@ class UsageModel:
         self.meter_package = np.nan_to_num(np.array([r[4] for r in rows], dtype=np.float64))
         self.meter_names = [f"{r[5]} ({r[6]})" for r in rows]
         self.meter_units = [r[6] for r in rows]
-        has = np.unique(self.meter_plan)
-        self._plans_with_meters = has
-        self._meter_starts = np.searchsorted(self.meter_plan, has)
+        n_plans = len(self.plan_names)
+        self.service_ends = np.append(self.service_starts[1:], n_plans).astype(np.int64)
+        self.dearest = np.array([a + int(np.argmax(self.plan_base[a:b])) for a, b in
+                                 zip(self.service_starts, self.service_ends)], dtype=np.int64)
+        self._any_package = bool((self.meter_package > 0).any())
+        # slot k holds the k-th meter of every plan that has one (and the k-th plan of every
+        # service): sums and minima become a few fancy-indexed adds instead of reduceat
+        self._meter_slots = _slots(self.meter_plan)
+        self._plan_slots = _slots(self.plan_service)
+        self._capped_rows = np.flatnonzero(self.meter_capped)
 
     def _build_tiers(self, plan: Plan) -> None:
         tiers, comps = plan.tables["infra_tiers"], plan.tables["infra_components"]
@@ -219,22 +244,60 @@ class UsageModel:
             self.segments.append(SegmentCost(segs.get(p, "name"), _num(segs.get(p, "share")), *map(float, totals)))
 
     # -- evaluation ----------------------------------------------------------------------------
-    def plan_costs(self, users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def plan_costs(self, users: np.ndarray, service: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Cost of every service plan at ``users`` (shape (n,)): ``(cost, fits)``, both shape
-        (plans, n); cost in USD/month, ``fits`` False where a hard limit is exceeded."""
+        (plans, n); cost in USD/month, ``fits`` False where a hard limit is exceeded.
+        With ``service`` given, only that service's plans (rows in plan order)."""
         users = np.asarray(users, dtype=np.float64)
-        cost = np.repeat(self.plan_base[:, None], users.size, axis=1)
+        if service is None:
+            a, b = 0, len(self.plan_names)
+        else:
+            a, b = int(self.service_starts[service]), int(self.service_ends[service])
+        cost = np.repeat(self.plan_base[a:b, None], users.size, axis=1)
         fits = np.ones_like(cost, dtype=bool)
-        if self.meter_plan.size:
-            usage = self.meter_per_user[:, None] * users[None, :]
-            over = np.maximum(usage - self.meter_included[:, None], 0.0)
-            pkg = self.meter_package[:, None]
-            over = np.where(pkg > 0, np.ceil(np.round(over / np.where(pkg > 0, pkg, 1.0), 9)) * pkg, over)
-            meter_cost = over * self.meter_price[:, None]
-            exceeded = self.meter_capped[:, None] & (usage > self.meter_included[:, None] * (1 + _CAP_TOLERANCE))
-            cost[self._plans_with_meters] += np.add.reduceat(meter_cost, self._meter_starts, axis=0)
-            fits[self._plans_with_meters] &= ~np.logical_or.reduceat(exceeded, self._meter_starts, axis=0)
+        ma, mb = np.searchsorted(self.meter_plan, [a, b])
+        if mb > ma:
+            rows = slice(ma, mb)
+            over = np.multiply.outer(self.meter_per_user[rows], users)
+            exceeded = None  # (capped meters of these rows, n): usage past a hard limit
+            caps = self._capped_rows[(self._capped_rows >= ma) & (self._capped_rows < mb)]
+            if caps.size:
+                limit = self.meter_included[caps] * (1 + _CAP_TOLERANCE)
+                exceeded = over[caps - ma] > limit[:, None]
+            over -= self.meter_included[rows, None]
+            np.maximum(over, 0.0, out=over)
+            if self._any_package:
+                pkg = self.meter_package[rows]
+                k = np.flatnonzero(pkg > 0)
+                if k.size:
+                    over[k] = np.ceil(np.round(over[k] / pkg[k, None], 9)) * pkg[k, None]
+            over *= self.meter_price[rows, None]
+            for plans_k, meters_k in self._meter_slots:
+                sel = (meters_k >= ma) & (meters_k < mb)
+                if sel.any():
+                    cost[plans_k[sel] - a] += over[meters_k[sel] - ma]
+            if exceeded is not None:
+                for plans_k, rows_k in _slots(self.meter_plan[caps]):  # plans with several limits
+                    fits[plans_k - a] &= ~exceeded[rows_k]
         return cost, fits
+
+    def _choose(self, cost: np.ndarray, fits: np.ndarray, service: int | None = None) -> np.ndarray:
+        """Plan index (into all plans) each service uses: the cheapest that fits, else its
+        dearest plan. Shape (services, n), or (n,) for one ``service``."""
+        masked = np.where(fits, cost, np.inf)
+        if service is not None:
+            a = int(self.service_starts[service])
+            choice = a + np.argmin(masked, axis=0)
+            return np.where(np.isfinite(masked.min(axis=0)), choice, self.dearest[service])
+        services_0, plans_0 = self._plan_slots[0]
+        best = masked[plans_0].copy()  # every service has a first plan
+        choice = np.repeat(plans_0[:, None], masked.shape[1], axis=1)
+        for services_k, plans_k in self._plan_slots[1:]:
+            candidate = masked[plans_k]
+            better = candidate < best[services_k]
+            best[services_k] = np.where(better, candidate, best[services_k])
+            choice[services_k] = np.where(better, plans_k[:, None], choice[services_k])
+        return np.where(np.isfinite(best), choice, self.dearest[:, None])
 
     def evaluate(self, users: np.ndarray | list[float]) -> Curve:
         """The :class:`Curve` at ``users`` (any shape-(n,) sequence of user counts >= 0)."""
@@ -261,27 +324,21 @@ class UsageModel:
                 present[name] = has[:, j]
             tiers = [self.tier_names[i] if ok else "" for i, ok in zip(idx, active)]
         # services: the cheapest plan that fits
-        plans: dict[str, list[str]] = {}
+        plans: Mapping[str, list[str]] = {}
         over: dict[str, np.ndarray] = {}
         if self.services:
             cost, fits = self.plan_costs(users)
-            masked = np.where(fits, cost, np.inf)
-            best = np.minimum.reduceat(masked, self.service_starts, axis=0)
+            chosen = self._choose(cost, fits)
+            value = np.take_along_axis(cost, chosen, axis=0)  # (services, n)
+            none_fit = ~np.take_along_axis(fits, chosen, axis=0)
             for s, name in enumerate(self.services):
-                a, b = self.service_starts[s], (self.service_starts[s + 1] if s + 1 < len(self.services) else len(self.plan_names))
-                block = masked[a:b]
-                choice = np.argmin(block, axis=0)
-                none_fit = ~np.isfinite(best[s])
-                if none_fit.any():  # past every limit: the dearest plan, billed as if unlimited
-                    dearest = int(np.argmax(self.plan_base[a:b]))
-                    choice = np.where(none_fit, dearest, choice)
-                value = cost[a:b][choice, np.arange(n)]
-                components[name] = value
+                components[name] = value[s]
                 kinds[name] = "service"
-                plans[name] = [self.plan_names[a + int(c)] for c in choice]
-                over[name] = none_fit
-                low += value
-                high += value
+                over[name] = none_fit[s]
+            total = value.sum(axis=0)
+            low += total
+            high += total
+            plans = _PlanNames(self.services, self.plan_names, chosen)
         # LLM usage: linear in users
         for seg in self.segments:
             name = f"LLM: {seg.name}"
@@ -308,47 +365,56 @@ class UsageModel:
                 out.append(Breakpoint(float(start), "tier", name, f"{name} from {_users(start)} users"))
         if self.services:
             grid = np.geomspace(max(lo, 1e-9), hi, 600)
-            chosen = self._chosen(grid)
+            chosen = self._choose(*self.plan_costs(grid))
             for s, service in enumerate(self.services):
                 for k in np.flatnonzero(chosen[s, 1:] != chosen[s, :-1]):
-                    a, b = grid[k], grid[k + 1]
-                    for _ in range(60):
-                        m = math.sqrt(a * b)
-                        if self._chosen(np.array([m]))[s, 0] == chosen[s, k]:
-                            a = m
-                        else:
-                            b = m
-                        if b / a - 1 < 1e-12:
-                            break
-                    old, new = self.plan_names[chosen[s, k]], self.plan_names[chosen[s, k + 1]]
-                    out.append(Breakpoint(b, "step-up", service, f"{service}: {old} → {new} at {_users(b)} users"))
-            for m in range(self.meter_plan.size):
-                if self.meter_capped[m] or self.meter_per_user[m] <= 0 or self.meter_included[m] <= 0:
-                    continue
-                u = self.meter_included[m] / self.meter_per_user[m]
-                plan_i = int(self.meter_plan[m])
-                s = int(self.plan_service[plan_i])
-                if not (lo <= u <= hi) or self._chosen(np.array([u * (1 + 1e-9)]))[s, 0] != plan_i:
-                    continue
-                driver = self.meter_names[m].split(" (")[0]
-                unit = self.meter_units[m]
-                what = f"{_qty(self.meter_included[m])} {unit}"
-                if driver.casefold() not in unit.casefold() and unit.casefold() not in driver.casefold():
-                    what += f" of {driver}"
-                out.append(Breakpoint(float(u), "overage", self.services[s],
-                                      f"{self.plan_names[plan_i]}: {what} included, used up at {_users(u)} users"))
+                    u = self._refine(s, grid[k], grid[k + 1], int(chosen[s, k]))
+                    old = self.plan_names[chosen[s, k]]
+                    new = self.plan_names[self._choose(*self.plan_costs([u], s), s)[0]]
+                    out.append(Breakpoint(u, "step-up", service, f"{service}: {old} → {new} at {_users(u)} users"))
+            ok = (~self.meter_capped) & (self.meter_per_user > 0) & (self.meter_included > 0)
+            candidates = np.flatnonzero(ok)
+            u_all = self.meter_included[candidates] / self.meter_per_user[candidates]
+            keep = (u_all >= lo) & (u_all <= hi)
+            candidates, u_all = candidates[keep], u_all[keep]
+            if candidates.size:
+                in_force = self._choose(*self.plan_costs(u_all * (1 + 1e-9)))  # (services, k)
+                for j, (m, u) in enumerate(zip(candidates, u_all)):
+                    plan_i = int(self.meter_plan[m])
+                    s = int(self.plan_service[plan_i])
+                    if in_force[s, j] != plan_i:
+                        continue
+                    driver = self.meter_names[m].split(" (")[0]
+                    unit = self.meter_units[m]
+                    what = f"{_qty(self.meter_included[m])} {unit}"
+                    if driver.casefold() not in unit.casefold() and unit.casefold() not in driver.casefold():
+                        what += f" of {driver}"
+                    out.append(Breakpoint(float(u), "overage", self.services[s],
+                                          f"{self.plan_names[plan_i]}: {what} included, used up at {_users(u)} users"))
         return sorted(out, key=lambda b: b.users)
 
-    def _chosen(self, users: np.ndarray) -> np.ndarray:
-        """Index of the plan each service uses at each of ``users``: shape (services, n)."""
-        cost, fits = self.plan_costs(users)
-        masked = np.where(fits, cost, np.inf)
-        out = np.empty((len(self.services), users.size), dtype=np.int64)
-        for s in range(len(self.services)):
-            a = self.service_starts[s]
-            b = self.service_starts[s + 1] if s + 1 < len(self.services) else len(self.plan_names)
-            out[s] = a + np.argmin(masked[a:b], axis=0)
-        return out
+    def _refine(self, service: int, a: float, b: float, before: int) -> float:
+        """The user count in (a, b] where ``service`` stops using plan ``before``, to a relative
+        1e-9: three rounds of 64 log-spaced points, evaluating that service alone."""
+        for _ in range(4):
+            pts = np.geomspace(a, b, 64)
+            choice = self._choose(*self.plan_costs(pts, service), service)
+            k = int(np.argmax(choice != before))  # first point past the change
+            if k == 0:
+                return float(b)
+            a, b = float(pts[k - 1]), float(pts[k])
+            if b / a - 1 < 1e-9:
+                break
+        return float(b)
+
+
+def _slots(owner: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For rows sorted by ``owner``: per slot k, (owners that have a k-th row, those rows)."""
+    if owner.size == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    rank = np.arange(owner.size) - np.repeat(starts, np.diff(np.r_[starts, owner.size]))
+    return [(owner[rank == k], np.flatnonzero(rank == k)) for k in range(int(rank.max()) + 1)]
 
 
 def usage_model(plan: Plan) -> UsageModel:
