@@ -146,7 +146,12 @@ class _Writer:
             label = SETTING_LABELS.get(key, key.replace("_", " ").capitalize())
             ws.write_string(row, 0, label, st.get("label"))
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(row, 1, float(value), st.get("input", "#,##0.##"))
+                v = float(value)
+                fmt = st.get("input", number_format(decimals_needed([v])))
+                if _exact_in_16_digits(np.asarray([v]))[0]:
+                    ws.write_number(row, 1, v, fmt)
+                else:  # XlsxWriter writes 16 digits; a one-number formula keeps all 17
+                    ws.write_formula(row, 1, f"={v!r}", fmt, v)
             else:
                 wrap = {"text_wrap": True} if key == "notes" else {}
                 ws.write_string(row, 1, str(value), st.get("input", "@", **wrap))
@@ -214,10 +219,15 @@ class _Writer:
                 fmt = st.get("input", num_fmt)
                 flagged = self._flag_positions(spec.name, t, f.name)
                 flag_fmt = st.get("flag", num_fmt)
-                finite = np.isfinite(arr)
+                finite = np.flatnonzero(np.isfinite(arr)).tolist()
+                exact = _exact_in_16_digits(arr[finite])
                 write = ws.write_number
-                for p in np.flatnonzero(finite).tolist():
-                    write(p + 1, c, float(arr[p]), flag_fmt if p in flagged else fmt)
+                for p, ok in zip(finite, exact):
+                    v = float(arr[p])
+                    if ok:
+                        write(p + 1, c, v, flag_fmt if p in flagged else fmt)
+                    else:  # XlsxWriter writes 16 digits; a one-number formula keeps all 17
+                        ws.write_formula(p + 1, c, f"={v!r}", flag_fmt if p in flagged else fmt, v)
                 ws.set_column(c, c, number_width(arr, f.label, decimals, prefix))
                 self._validate_numbers(ws, f, c, n)
             if f.kind is Kind.REF:
@@ -697,6 +707,12 @@ class _Writer:
     def _tick(self, n: int) -> None:
         if self.progress:
             self.progress(n, 0)
+
+
+def _exact_in_16_digits(values: np.ndarray) -> list[bool]:
+    """For each value: does XlsxWriter's 16-significant-digit number text read back as exactly
+    this float? (Values typed by people always do; a few computed ones need a 17th digit.)"""
+    return [float(f"{v:.16G}") == v for v in values.tolist()]
 
 
 def _excel_number_text(x: float) -> str:
