@@ -121,7 +121,89 @@ def build_plan() -> Plan:
     stated("monthly_cost", "", 100, "Phase 2 Total ~EUR 90-100/month (200 DAU)", users=200, bound="high")
     stated("monthly_cost", "", 425, "Phase 3 Total ~EUR 425/month (1,000 DAU)", users=1_000)
     t["usage_figures"].extend(figures)
+    add_economics(plan)
     return plan
+
+
+# =============================================================================================
+# Pricing, phases, break-even and startup budget (seed 003 sections 5, 6, 9 and 12)
+# =============================================================================================
+# section 12: tier, $/month, $/year, share of active users, usage segment (cost per user from the
+# token model), cost per user typed in (only where no segment models the tier), notes
+TIERS = [
+    ("Free", 0.00, NAN, 0.0, "Free user", NAN, "3 Turns/day, 2 Mirror/week, basic Lens, 30-day Gallery"),
+    ("Prism", 4.99, 39.99, 0.15, "Prism subscriber", NAN,
+     "Section 5: $4.99/month, annual $39.99/year ($3.33/month); 15% conversion (Phase 3)"),
+    ("Prism+", 9.99, 79.99, 0.0, None, 0.70,
+     "Phase 2 launch: full Spectrum dashboard, weekly/monthly insights; section 12: our cost ~$0.70 per user"),
+]
+# sections 4-5, "Revised projections at $4.99": phase, from month, active users (DAU), paying, monthly
+# cost. Phase 0 is months 1-3 (section 4); the later phases' months are read off section 6's "Path to
+# Sustainability" (500 users by month 6 = Phase 2's 500-2,000 users; 3,000 by month 12 = Phase 3).
+PHASE_STEPS = [
+    ("Phase 0: Pre-launch", 1, 0, 0, NAN, "Months 1-3: development, no users; cost = the usage model (~EUR 13.50)"),
+    ("Phase 1: Launch", 4, 50, 15, 28, "~50 DAU; 15 paying (higher conversion at lower price); costs ~$28"),
+    ("Phase 2: Traction", 6, 200, 60, 100, "~200 DAU; 60 paying; costs ~$100"),
+    ("Phase 3: Growth", 12, 1_000, 250, 450, "~1,000 DAU; 250 paying; costs ~$450"),
+]
+# section 9, "Startup Budget Allocation" (EUR at parity, as the plan keeps amounts): item, amount or
+# (low, high), what it covers
+STARTUP = [
+    ("Apple Developer Account", 99, "Annual fee, required for App Store"),
+    ("Google Play Developer", 25, "One-time fee"),
+    ("Domain (kalei.ai, 1 year)", 55, "Annual registration (~EUR 55)"),
+    ("Netcup VPS (6 months prepaid)", 51, "Runway for half a year of hosting (~EUR 51)"),
+    ("Claude API credits (initial deposit)", 100, "Covers dev + testing + first ~300 active user-months"),
+    ("Design assets (fonts, if not free)", (0, 50), "Inter + custom weight = free. Icon set if needed."),
+    ("Contingency", 120, "Unexpected costs (~EUR 120)"),
+]
+# scenarios: name, notes, [(sheet, row, column, value)]
+KALEI_SCENARIOS = [
+    ("Old price $7.99", "Section 5, 'The Old Price': Prism at $7.99 with 10 / 40 / 150 paying subscribers",
+     [("Pricing", "Prism", "Monthly price", "7.99"), ("Growth", "Phase 1: Launch", "Paying subscribers", "10"),
+      ("Growth", "Phase 2: Traction", "Paying subscribers", "40"),
+      ("Growth", "Phase 3: Growth", "Paying subscribers", "150"),
+      ("Growth", "Phase 3: Growth", "Monthly cost", "425")]),
+    ("Typical usage", "Section 12's cost per user (~$0.45 per Prism subscriber, 'most users won't hit max usage')",
+     [("Pricing", "Prism", "Cost per user", "0.45")]),
+    ("Store fees 15%", "App Store / Google Play take 15% of each payment (small-business rate); the seed counts none",
+     [("Fees", "App Store / Google Play", "Percent", "15%")]),
+]
+
+
+def add_economics(plan: Plan) -> None:
+    """Kalei's tiers, phases (growth steps), startup budget, a store fee (0% as the seed counts it)
+    and three scenarios. The margins, break-even and runway are computed from these inputs:
+    Prism ($4.99 - $0.63) / $4.99 = 87%; 13.45 a month of fixed cost / $4.36 = 4 subscribers."""
+    t = plan.tables
+    segment_id = {name: int(i) for i, name in zip(t["segments"].ids, t["segments"].column("name"))}
+    t["pricing_tiers"].extend([
+        {"id": i, "name": n, "monthly_price": m, "annual_price": a, "annual_share": 0.0, "conversion": c,
+         "segment": segment_id[seg] if seg else 0, "cost_per_user": cpu, "notes": note}
+        for i, (n, m, a, c, seg, cpu, note) in enumerate(TIERS, 1)])
+    t["payment_fees"].extend([{"id": 1, "name": "App Store / Google Play", "percent": 0.0, "fixed": 0.0,
+                               "scope": "subscriptions",
+                               "notes": "Seed 003's margins leave store fees out; see the scenario Store fees 15%"}])
+    t["growth"].extend([{"id": i, "name": n, "month": float(m), "users": float(u), "paying": float(p),
+                         "operating_cost": float(c), "notes": note}
+                        for i, (n, m, u, p, c, note) in enumerate(PHASE_STEPS, 1)])
+    rows = [{"id": 1, "item": "Starting capital (max)", "kind": "capital", "amount": 2000.0, "month": 1.0,
+             "notes": "Section 'The Constraint': EUR 0-2,000 max"}]
+    for item, amount, note in STARTUP:
+        row = {"id": len(rows) + 1, "item": item, "kind": "startup cost", "month": 1.0, "notes": note}
+        if isinstance(amount, tuple):
+            row.update(low=float(amount[0]), high=float(amount[1]))
+        else:
+            row["amount"] = float(amount)
+        rows.append(row)
+    t["capital"].extend(rows)
+    overrides = []
+    for i, (name, note, changes) in enumerate(KALEI_SCENARIOS, 1):
+        t["scenarios"].insert(i - 1, {"id": i, "name": name, "based_on": 0, "band": "", "notes": note})
+        for sheet, row, column, value in changes:
+            overrides.append({"id": len(overrides) + 1, "scenario": i, "sheet": sheet, "row": row, "field": column,
+                              "value": value})
+    t["scenario_overrides"].extend(overrides)
 
 
 def main(argv: list[str]) -> int:

@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 from . import __version__
 
 PROG = "vivim-planner"
-COMMANDS = ("summary", "audit", "screenshot", "curve", "chart", "export", "import")
+COMMANDS = ("summary", "audit", "screenshot", "curve", "chart", "export", "import", "compare")
 SCENARIOS = ("low", "mid", "high", "bottom-up")
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -61,8 +61,10 @@ def _dump_json(data: object) -> str:
 
 
 def _scenario(text: str) -> str:
-    """argparse type: ``Bottom_Up`` -> ``bottom-up``; unknown names are refused by ``choices``."""
-    return text.strip().lower().replace("_", "-")
+    """argparse type: ``Bottom_Up`` -> ``bottom-up``; other names (the plan's Scenarios sheet) as
+    typed; an unknown name is refused once the plan is open."""
+    low = text.strip().lower().replace("_", "-")
+    return low if low in SCENARIOS else text.strip()
 
 
 def _open_readonly(path: str):  # noqa: ANN202 - PlanDocument, imported lazily with storage
@@ -170,11 +172,14 @@ def format_findings(findings: list[dict]) -> str:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the plan's summary (JSON with ``--json``, else a table) for one scenario."""
+    from .domain import PlanError
     from .engine import summary
 
     doc = _open_readonly(args.plan)
     try:
         data = summary(doc.plan, args.scenario)
+    except PlanError as e:  # an unknown scenario, an override that no longer fits
+        raise CliError(str(e)) from None
     finally:
         doc.close()
     print(_dump_json(data) if args.json else format_summary(data))
@@ -184,11 +189,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print every stated figure that disagrees with its recomputation. Findings are a report,
     not an error: the exit code is 0 either way."""
+    from .domain import PlanError
     from .engine import audit
+    from .engine.scenarios import resolve_scenario
 
     doc = _open_readonly(args.plan)
     try:
-        findings = [f.to_json() for f in audit(doc.plan)]
+        findings = [f.to_json() for f in audit(resolve_scenario(doc.plan, args.scenario).plan)]
+    except PlanError as e:
+        raise CliError(str(e)) from None
     finally:
         doc.close()
     print(_dump_json(findings) if args.json else format_findings(findings))
@@ -310,8 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "scenario's cumulative total, monthly operating cost, revenue and cost per user.")
     p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--scenario", type=_scenario, choices=SCENARIOS, default="mid",
-                   help="scenario of the cumulative column and total_build_cost (default: mid)")
+    p.add_argument("--scenario", type=_scenario, default="mid", metavar="S",
+                   help="low, mid, high, bottom-up or a scenario of the plan's Scenarios sheet (default: mid)")
     p.set_defaults(func=cmd_summary, parser=p)
 
     p = sub.add_parser("audit", help="stated figures that disagree with their recomputation",
@@ -319,6 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Exit code 0 whether or not there are findings.")
     p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
     p.add_argument("--json", action="store_true", help="print a JSON list instead of lines")
+    p.add_argument("--scenario", type=_scenario, default="mid", metavar="S",
+                   help="audit the plan as this scenario's overrides leave it (default: mid, the plan as it is)")
     p.set_defaults(func=cmd_audit, parser=p)
 
     p = sub.add_parser("screenshot", help="render the window offscreen and save a PNG",
@@ -329,7 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tab to show: Milestones, Rate card, Team, Build costs, Operations, Summary, Audit")
     p.set_defaults(func=cmd_screenshot, parser=p)
 
-    from . import cli_curves
+    from . import cli_curves, cli_economics
+
+    cli_economics.add_parsers(sub)
 
     cli_curves.add_parsers(sub)
 

@@ -22,8 +22,13 @@ BUILTIN = ("low", "mid", "high", "bottom-up")
 """Scenarios every plan has: the stated low / mid / high build estimates and the bottom-up lines."""
 
 
-class ScenarioError(PlanError):
-    """An unknown scenario name, or an override that no longer fits the plan (a renamed row)."""
+class ScenarioError(PlanError, KeyError):
+    """An unknown scenario name, or an override that no longer fits the plan (a renamed row).
+    A ``KeyError`` too, as :func:`vivim_planner.engine.summary` has always raised for an
+    unknown scenario."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 def _band_key(band: str) -> str:

@@ -23,9 +23,19 @@ def summary(plan: Plan, scenario: str = "mid", result: PlanResult | None = None)
     "net_monthly_operating_cost", "cost_per_user"}], "totals": {"low", "mid", "high",
     "bottom_up"}, "total_build_cost"}``. Money in the plan's currency; operating figures per
     month; cost per user per user per month (``null`` for a milestone without users).
-    Raises ``KeyError`` for an unknown scenario.
+    ``scenario`` may also name a row of the Scenarios sheet: its overrides are applied to a copy
+    of the plan first (:mod:`.scenarios`) and ``result`` is ignored. ``"unit_economics"``:
+    :meth:`.economics.Economics.to_json` (``tiers`` [{name, price, cost_per_user, margin, ...}],
+    ``break_even_subscribers``, ``break_even_month``, ``runway_months``, ...).
+    Raises :class:`.scenarios.ScenarioError` (a ``PlanError`` and a ``KeyError``) for an unknown scenario.
     """
-    key = SCENARIO_NAMES[scenario]
+    from .economics import economics
+    from .scenarios import resolve_scenario
+
+    resolved = resolve_scenario(plan, scenario)
+    if resolved.plan is not plan:
+        plan, result = resolved.plan, None
+    key = resolved.band
     r = result or compute(plan)
     ms = plan.milestones
     rows = []
@@ -48,8 +58,10 @@ def summary(plan: Plan, scenario: str = "mid", result: PlanResult | None = None)
         "plan": plan.settings.name,
         "currency": plan.settings.currency,
         "hours_per_month": plan.settings.hours_per_month,
-        "scenario": "bottom-up" if key == "bottom_up" else key,
+        "scenario": resolved.name,
+        "build_band": "bottom-up" if key == "bottom_up" else key,
         "milestones": rows,
         "totals": dict(r.totals),
         "total_build_cost": r.totals[key],
+        "unit_economics": economics(plan, key, r).to_json(),
     }

@@ -1,0 +1,132 @@
+"""``vivim-planner compare PLAN``: every scenario of a plan side by side, with the variance of each
+against a base scenario (mid unless ``--base`` says otherwise); and ``vivim-planner tornado PLAN``:
+the inputs that move total cost and break-even most. Headless: never imports Qt.
+
+Figures per scenario (plan currency; see :mod:`vivim_planner.engine.economics`): build cost of
+the scenario's band, operating cost and revenue over the plan's months, total cost, ending
+cash, break-even subscribers and month, runway, the dividend pool, and each tier's margin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from . import cli
+
+ROWS = (  # key, label, kind ("money", "int", "months", "pct")
+    ("total_build_cost", "Build cost", "money"),
+    ("total_operating_cost", "Operating cost, all months", "money"),
+    ("total_revenue", "Revenue, all months", "money"),
+    ("total_cost", "Total cost", "money"),
+    ("ending_cash", "Cash at the end", "money"),
+    ("break_even_subscribers", "Break-even subscribers", "int"),
+    ("break_even_month", "Break-even month", "int"),
+    ("runway_months", "Runway (months)", "months"),
+    ("dividend_pool", "Dividend pool", "money"),
+)
+
+
+def compare_data(plan, names: list[str] | None = None, base: str = "mid") -> dict:  # noqa: ANN001 - Plan
+    """``{"plan", "currency", "base", "scenarios": [{"scenario", "build_band", "figures": {key: value},
+    "variance": {key: value - base value}, "variance_pct": {key: % of base}}]}``; tier margins
+    appear as ``margin:<tier>`` keys. Raises ``PlanError`` for an unknown scenario."""
+    from .engine.economics import economics
+    from .engine.rollup import compute
+    from .engine.scenarios import resolve_scenario, scenario_names
+
+    names = names or scenario_names(plan)
+    rows = []
+    for name in names:
+        r = resolve_scenario(plan, name)
+        e = economics(r.plan, r.band, compute(r.plan))
+        j = e.to_json()
+        figures = {k: (e.total_build_cost if k == "total_build_cost" else j.get(k)) for k, _, _ in ROWS}
+        for t in j["tiers"]:
+            figures[f"margin:{t['name']}"] = t["margin"]
+        rows.append({"scenario": r.name, "build_band": r.band.replace("_", "-"), "overrides": len(r.overrides),
+                     "figures": figures})
+    base_row = next((x for x in rows if x["scenario"].casefold() == base.casefold()), rows[0] if rows else None)
+    for x in rows:
+        x["variance"], x["variance_pct"] = {}, {}
+        for k, v in x["figures"].items():
+            b = base_row["figures"].get(k) if base_row else None
+            ok = isinstance(v, (int, float)) and isinstance(b, (int, float))
+            x["variance"][k] = (v - b) if ok else None
+            x["variance_pct"][k] = ((v - b) / abs(b) * 100) if ok and b else None
+    return {"plan": plan.settings.name, "currency": plan.settings.currency,
+            "base": base_row["scenario"] if base_row else None, "scenarios": rows}
+
+
+def _cell(value: object, kind: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if kind == "pct":
+        return f"{value * 100:.1f}%"
+    if kind == "months":
+        return f"{value:,.1f}"
+    if kind == "int":
+        return f"{value:,.0f}"
+    return f"{value:,.0f}"
+
+
+def _variance(value: object, pct: object, kind: str) -> str:
+    if value is None or value == 0:
+        return ""
+    sign = "+" if value > 0 else "−"
+    if kind == "pct":
+        return f"{sign}{abs(value) * 100:.1f} pt"
+    text = f"{sign}{abs(value):,.1f}" if kind == "months" else f"{sign}{abs(value):,.0f}"
+    return f"{text} ({pct:+.0f}%)".replace("-", "−") if isinstance(pct, (int, float)) else text
+
+
+def format_compare(data: dict) -> str:
+    """A text table: one row per figure, per scenario its value and (below the base) its variance."""
+    scen = data["scenarios"]
+    keys = list(ROWS) + sorted({(k, f"Margin {k.split(':', 1)[1]}", "pct") for x in scen for k in x["figures"]
+                                if k.startswith("margin:")}, key=lambda r: r[0])
+    headers = ["", *[f"{x['scenario']}" for x in scen]]
+    lines = [[label, *[_cell(x["figures"].get(k), kind) for x in scen]] for k, label, kind in keys]
+    var_lines = [[f"  vs {data['base']}", *[_variance(x["variance"].get(k), x["variance_pct"].get(k), kind)
+                                           for x in scen]] for k, label, kind in keys]
+    body = []
+    for a, b in zip(lines, var_lines):
+        body.append(a)
+        if any(b[1:]):
+            body.append(b)
+    widths = [max(len(r[i]) for r in [headers, *body]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join([cells[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]).rstrip()
+
+    bands = "  ".join(f"{x['scenario']}: {x['build_band']} estimates, {x['overrides']} override(s)" for x in scen)
+    title = f"{data['plan']}: scenarios side by side in {data['currency']} (variance against {data['base']})"
+    return "\n".join([title, bands, "", line(headers), "  ".join("-" * w for w in widths), *map(line, body)])
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .domain import PlanError
+
+    doc = cli._open_readonly(args.plan)  # noqa: SLF001
+    try:
+        data = compare_data(doc.plan, args.scenario or None, args.base)
+    except PlanError as e:
+        raise cli.CliError(str(e)) from None
+    finally:
+        doc.close()
+    print(cli._dump_json(data) if args.json else format_compare(data))  # noqa: SLF001
+    return cli.EXIT_OK
+
+
+def add_parsers(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
+    """Register ``compare`` on the ``vivim-planner`` parser."""
+    p = sub.add_parser("compare", help="scenarios side by side with variances",
+                       description="Every scenario of PLAN (low, mid, high, bottom-up and the Scenarios sheet's) "
+                                   "side by side: build and operating cost, revenue, cash, break-even, runway, "
+                                   "dividend pool and tier margins, with the variance against the base scenario.")
+    p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--scenario", action="append", metavar="S",
+                   help="compare only these scenarios (repeat the option); default: all")
+    p.add_argument("--base", default="mid", metavar="S", help="scenario the variances are measured against (default: mid)")
+    p.set_defaults(func=cmd_compare, parser=p)
