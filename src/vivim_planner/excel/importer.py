@@ -93,6 +93,8 @@ class _Reader:
         self.errors: list[tuple[tuple, str]] = []  # (sort key, message)
         self.notes: list[str] = []
         self.sheet_order = {name: i for i, name in enumerate(book.sheets)}
+        self.unreadable: set[str] = set()  # tables whose sheet or header is missing
+        self.raw_keys: dict[str, set[str]] = {}  # table -> every code / name its sheet holds
 
     def error(self, sheet: str, row: int | None, col: int | None, reason: str) -> None:
         """Record ``Sheet!<cell>: reason`` (0-based row / column; None for the whole sheet)."""
@@ -173,8 +175,14 @@ class _Reader:
     def table(self, plan: Plan, spec: TableSpec, sheet: SheetCells) -> None:
         found = self.header(spec, sheet)
         if found is None:
+            self.unreadable.add(spec.name)
             return
         cols, id_col = found
+        key = _ref_key(spec.name)
+        if key in cols:  # references to a row refused here are not reported twice
+            c = cols[key]
+            self.raw_keys[spec.name] = {str(_as_text(row[c])).strip().casefold() for row in sheet.rows[1:]
+                                        if c < len(row)}
         lookups = {f.name: self._lookup(plan, f.ref_table) for f in spec.fields
                    if f.kind is Kind.REF and f.ref_table != spec.name}
         self_refs = [f for f in spec.fields if f.kind is Kind.REF and f.ref_table == spec.name]
@@ -234,10 +242,9 @@ class _Reader:
         return (m.startswith(f"{sheet}!") or m.startswith(f"{sheet}:") for _, m in self.errors)
 
     def refs_broken(self, spec: TableSpec) -> bool:
-        """True when a table ``spec`` refers to has errors: its references cannot be checked
-        reliably, so its rows are not read (the errors there are reported already)."""
-        targets = {f.ref_table for f in spec.fields if f.kind is Kind.REF}
-        return any(any(self._errors_in(s.sheet)) for s in ALL_TABLES if s.name in targets)
+        """True when a table ``spec`` refers to could not be read at all (its sheet or a
+        header is missing): its references cannot be checked, so its rows are not read."""
+        return any(f.kind is Kind.REF and f.ref_table in self.unreadable for f in spec.fields)
 
     @staticmethod
     def _lookup(plan: Plan, table: str) -> dict[str, int]:
@@ -264,9 +271,12 @@ class _Reader:
         else:
             raw = _as_text(raw)
         if f.kind is Kind.REF and lookup is not None and not _is_empty(raw):
-            rid = lookup.get(str(raw).strip().casefold())
+            folded = str(raw).strip().casefold()
+            rid = lookup.get(folded)
             if rid is not None:
                 return rid
+            if folded in self.raw_keys.get(f.ref_table, ()):
+                return _BAD  # a row of that sheet that was refused: reported there
             raw = str(raw)  # unknown: let the plan say so in its own words
         try:
             return plan.parse_value(spec, f, raw)
@@ -382,6 +392,7 @@ def read_plan(path: str | os.PathLike, current: Plan | None = None) -> tuple[Pla
                 reader.keep_current(plan, spec)
             else:
                 reader.error(spec.sheet, None, None, "the sheet is missing")
+                reader.unreadable.add(spec.name)
             continue
         if not reader.refs_broken(spec):
             reader.table(plan, spec, sheet)
