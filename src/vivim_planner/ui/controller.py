@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ..commands import ChangeSet, Command
 from ..domain import CellError, PlanError
 from ..engine import Finding, PlanResult, audit, compute
+from ..engine.usage import UsageModel
 from ..storage import PlanDocument
 
 
@@ -55,6 +56,9 @@ class PlanController(QObject):
     idle, so typing never waits for it, and once for a burst of edits; :meth:`flush_audit`
     runs it at once); ``message(str)`` for the status bar (refusals, write errors);
     ``document_replaced()`` when another file is opened.
+
+    :attr:`usage` is the operating-cost model (tiers, services, LLM usage) of the current plan
+    state, built on first use after each change and shared by every view that reads it.
     """
 
     changed = Signal(object)
@@ -69,6 +73,14 @@ class PlanController(QObject):
         self.result: PlanResult = compute(document.plan)
         self.findings: list[Finding] = audit(document.plan, self.result)
         self._audit_due = False
+        self._usage: UsageModel | None = None
+
+    @property
+    def usage(self) -> UsageModel:
+        """The :class:`UsageModel` of the plan as it is now (rebuilt lazily after each change)."""
+        if self._usage is None:
+            self._usage = UsageModel(self.plan)
+        return self._usage
 
     @property
     def plan(self):  # noqa: ANN201 - Plan
@@ -117,11 +129,13 @@ class PlanController(QObject):
         return True
 
     def _recompute(self) -> None:
+        self._usage = None
         self.result = compute(self.plan)
         self.findings = audit(self.plan, self.result)
         self._audit_due = False
 
     def _after(self, cs: ChangeSet) -> None:
+        self._usage = None
         self.result = compute(self.plan)
         self.changed.emit(cs)
         if not self._audit_due:

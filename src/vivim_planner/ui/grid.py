@@ -52,6 +52,13 @@ class RefDelegate(QStyledItemDelegate):
             combo.addItems(list(table.column(key)))
             combo.setInsertPolicy(QComboBox.NoInsert)
             return combo
+        if f is not None and f.choices:  # units, metrics, bounds: pick one (typing still works)
+            combo = QComboBox(parent)
+            combo.setEditable(True)
+            combo.addItems(([""] if not f.required else []) + list(f.choices))
+            combo.setInsertPolicy(QComboBox.NoInsert)
+            combo.setMaxVisibleItems(15)
+            return combo
         return super().createEditor(parent, option, index)
 
     def setEditorData(self, editor, index) -> None:  # noqa: N802, ANN001

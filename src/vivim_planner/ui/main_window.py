@@ -15,6 +15,7 @@ from ..storage import SUFFIX, PlanDocument
 from .controller import PlanController
 from .grid import GridView, ReportView
 from .reports import AuditModel
+from .curves_tab import CurvesTab
 from .summary_tab import SummaryTab
 from .table_model import PlanTableModel
 
@@ -32,6 +33,18 @@ GRID_TABS = (  # tab title, [(table, caption)], hint
      "Cost = qty x unit cost, else the amount, else the midpoint of low-high."),
     ("Operations", [("operating_costs", "Monthly operating cost lines"), ("revenues", "Revenue offsets (per month)")],
      "Net monthly cost = operating cost - revenue; cost per user = net / target users."),
+)
+USAGE_TABS = (  # the operating-cost model by users; after the Audit, before its Curves
+    ("Infrastructure", [("infra_tiers", "Tiers: a tier runs from its users until the next one starts"),
+                        ("infra_components", "Components of each tier (USD/month, low - high)")],
+     "Tiers without users from are reference sets (not on the curve). Components with an option are alternatives."),
+    ("Services", [("service_plans", "Service plans (the cheapest plan of a service that fits is used)"),
+                  ("meters", "Meters: included quota, unit price per `Per` units over it, packages"),
+                  ("usage_drivers", "Usage drivers: what one user consumes per month")],
+     "Plan cost = base fee + overage of each meter; a meter without a unit price is a hard limit."),
+    ("LLM usage", [("llm_models", "Models (USD per million tokens)"), ("llm_activities", "Activities (tokens per session)"),
+                   ("segments", "User segments"), ("segment_usage", "Sessions per user per month, by segment")],
+     "Cost per session = (cached x cache read + fresh) x input price + output x output price, less the batch discount."),
 )
 
 
@@ -51,6 +64,10 @@ class MainWindow(QMainWindow):
         self.summary = SummaryTab(self.controller, self)
         self.tabs.addTab(self.summary, "Summary")
         self.tabs.addTab(self._audit_tab(), "Audit")
+        for title, tables, hint in USAGE_TABS:
+            self.tabs.addTab(self._grid_tab(tables, hint), title)
+        self.curves = CurvesTab(self.controller, self)
+        self.tabs.addTab(self.curves, "Curves")
         self.tabs.setCurrentIndex(self.tab_index("Summary"))
         self._build_actions()
         self.status_info = QLabel()
@@ -163,7 +180,16 @@ class MainWindow(QMainWindow):
         self.grids["stated_figures"] = grid
         v.addWidget(grid)
         splitter.addWidget(box)
-        splitter.setSizes([500, 300])
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(QLabel("<b>Usage figures the source states</b> (costs, quantities and per-user figures of "
+                           "the tiers, services and LLM usage at a number of users)"))
+        grid = GridView(PlanTableModel(self.controller, "usage_figures"), box)
+        self.grids["usage_figures"] = grid
+        v.addWidget(grid)
+        splitter.addWidget(box)
+        splitter.setSizes([450, 220, 220])
         layout.addWidget(splitter)
         return page
 
@@ -209,8 +235,9 @@ class MainWindow(QMainWindow):
         self._add(edit, "&Delete rows\tCtrl+-", lambda: self._grid_call("delete_selected_rows"), None)
 
         view = self.menuBar().addMenu("&View")
-        for i in range(self.tabs.count()):
-            self._add(view, self.tabs.tabText(i), lambda _checked=False, i=i: self.tabs.setCurrentIndex(i), QKeySequence(f"Ctrl+{i + 1}"))
+        for i in range(self.tabs.count()):  # Ctrl+1...9 for the first nine tabs
+            self._add(view, self.tabs.tabText(i), lambda _checked=False, i=i: self.tabs.setCurrentIndex(i),
+                      QKeySequence(f"Ctrl+{i + 1}") if i < 9 else None)
         help_menu = self.menuBar().addMenu("&Help")
         self._add(help_menu, "&About VIVIM Planner", self._about, None)
         self._refresh_recent()

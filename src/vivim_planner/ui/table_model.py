@@ -25,6 +25,7 @@ from . import format as fmt
 from . import roles as R
 from .controller import PlanController
 from .rowsync import sync_rows
+from .usage_columns import USAGE_COLUMNS
 
 INPUT_BG = QBrush(QColor("#ffffff"))
 COMPUTED_BG = QBrush(QColor("#f1f4f8"))
@@ -41,6 +42,7 @@ class Computed:
     values: Callable[[Plan, PlanResult], np.ndarray]
     money: bool = True
     help: str = ""
+    usage: bool = False  # values(plan, usage_model) instead of values(plan, result)
 
 
 def _estimate_bottom_up(plan: Plan, r: PlanResult) -> np.ndarray:
@@ -94,6 +96,8 @@ COMPUTED: dict[str, tuple[Computed, ...]] = {
     ),
     "stated_figures": (),
 }
+COMPUTED.update({table: tuple(Computed(label, fn, money, help_, usage=True) for label, fn, money, help_ in cols)
+                 for table, cols in USAGE_COLUMNS.items()})
 
 
 class PlanTableModel(QAbstractTableModel):
@@ -246,7 +250,8 @@ class PlanTableModel(QAbstractTableModel):
     # -- refresh ---------------------------------------------------------------------------
     def _computed_values(self) -> list[np.ndarray]:
         plan, r = self.controller.plan, self.controller.result
-        return [np.asarray(c.values(plan, r), dtype=np.float64) for c in self.computed]
+        return [np.asarray(c.values(plan, self.controller.usage if c.usage else r), dtype=np.float64)
+                for c in self.computed]
 
     def _flag_map(self) -> dict[tuple[int, str], str]:
         out: dict[tuple[int, str], str] = {}
