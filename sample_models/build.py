@@ -823,7 +823,33 @@ def build_plan() -> Plan:
     for table in ("milestones", "roles", "allocations", "build_items", "estimates", "operating_costs",
                   "revenues", "stated_figures"):
         insert_rows(plan, table, 0, rows[table]).apply(plan)
+    add_economics(plan)
     return plan
+
+
+# =============================================================================================
+# Revenue side: payment fees and the dividend policy
+# =============================================================================================
+# M9 Third-Party: "Stripe (Payment Processing) | 2.9% + $0.30 per transaction". VIVIM sells no
+# subscriptions, and M9's "Billing | Payment processing (est.) | $1,000" already prices processing
+# of the revenue offsets, so the fee applies to subscriptions only (none): it is recorded, not
+# counted twice.
+FEES = [("Stripe", 0.029, 0.30, "subscriptions", "M9 Third-Party: Stripe 2.9% + $0.30 per transaction; the "
+         "revenue offsets' processing is M9's Billing line ($1,000/mo)")]
+# Seed 001, Notes: "Dividend model assumes 70% user / 30% platform split"; M10 "First Dividend
+# Distribution" pays out of the "Net Platform Profit $26,475/mo".
+DIVIDEND = ("70% users / 30% platform", 0.70, 0.30, "profit", "M10",
+            "Seed 001: dividend model assumes 70% user / 30% platform split; paid from M10 out of the "
+            "monthly net platform profit (M10: $45,000 - $18,525 = $26,475)")
+
+
+def add_economics(plan: Plan) -> None:
+    """The Stripe fee and the 70/30 dividend policy (M9/M10 revenue offsets are ``revenues`` rows)."""
+    insert_rows(plan, "payment_fees", 0, [dict(name=n, percent=p, fixed=f, scope=s, notes=note)
+                                          for n, p, f, s, note in FEES]).apply(plan)
+    name, users, platform, basis, code, note = DIVIDEND
+    insert_rows(plan, "dividend_policies", 0, [dict(name=name, users_share=users, platform_share=platform,
+                                                    basis=basis, from_milestone=code, notes=note)]).apply(plan)
 
 
 def main(argv: list[str]) -> int:
