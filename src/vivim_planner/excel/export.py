@@ -232,7 +232,6 @@ class _Writer:
                 self._validate_numbers(ws, f, c, n)
             if f.kind is Kind.REF:
                 self._validate_ref(ws, f, c, n)
-            self._tick(n)
 
         # derived columns, column by column
         for i, d in enumerate(derived):
@@ -248,7 +247,6 @@ class _Writer:
                     refs[k] = letter + r
                 self.formula(ws, spec.sheet, p + 1, c, d.formula(refs, p), fmt, arr[p])
             ws.set_column(c, c, number_width(arr, d.label, decimals, prefix))
-            self._tick(n)
 
         if spec.name == "stated_figures":
             self._stated_extras(ws, spec, n_in + len(derived))
@@ -704,9 +702,9 @@ class _Writer:
         ws.set_footer(f"&LVIVIM Planner export, {datetime.now(timezone.utc):%Y-%m-%d}&RPage &P of &N",
                       {"margin": 0.25})
 
-    def _tick(self, n: int) -> None:
+    def tick(self, done: int, total: int) -> None:
         if self.progress:
-            self.progress(n, 0)
+            self.progress(done, total)
 
 
 def _exact_in_16_digits(values: np.ndarray) -> list[bool]:
@@ -748,7 +746,7 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
                     progress: Callable[[int, int], None] | None = None) -> ExportInfo:
     """Write ``plan`` to the .xlsx file ``path`` (replaced atomically: a temp file beside it,
     then a rename). ``result`` / ``findings`` reuse a computation already made.
-    ``progress(rows_done, 0)`` is called after each column written (for a progress bar).
+    ``progress(done, total)`` is called after each sheet and after saving (for a progress bar).
 
     Returns an :class:`ExportInfo`. Raises ``OSError`` when the file cannot be written.
     """
@@ -771,14 +769,19 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
             wb.set_custom_property(f"{MANIFEST_PROPERTY} {i + 1}", chunk)
         sheets = {name: wb.add_worksheet(name) for name in order}
         writer = _Writer(wb, plan, result, findings, info, progress)
+        total = len(order) + 1  # every sheet, then saving the file
         writer.summary_sheet(sheets[SUMMARY_SHEET])
         writer.plan_sheet(sheets[PLAN_SHEET])
-        for spec in ALL_TABLES:
+        writer.tick(2, total)
+        for i, spec in enumerate(ALL_TABLES):
             writer.grid_sheet(sheets[spec.sheet], spec)
+            writer.tick(3 + i, total)
         writer.rollup_sheet(sheets[ROLLUP_SHEET])
+        writer.tick(total - 1, total)
         sheets[SUMMARY_SHEET].activate()
         sheets[SUMMARY_SHEET].set_first_sheet()
         wb.close()
+        writer.tick(total, total)
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -214,6 +214,10 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Save", self.save, QKeySequence.Save)
         self._add(file_menu, "Save &As…", self.save_as_dialog, QKeySequence.SaveAs)
         file_menu.addSeparator()
+        self._add(file_menu, "&Export to Excel…", self.export_excel_dialog, None)
+        self._add(file_menu, "&Import from Excel…", self.import_excel_dialog, None)
+        self._add(file_menu, "Export grid to &CSV…", self.export_csv_dialog, None)
+        file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit)
 
         edit = self.menuBar().addMenu("&Edit")
@@ -409,6 +413,96 @@ class MainWindow(QMainWindow):
         for p in recent:
             self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
         self.recent_menu.setEnabled(bool(recent))
+
+    # -- Excel and CSV (vivim_planner.excel does the work; these only ask where and report) ---------
+    def export_excel_dialog(self) -> None:
+        doc = self.controller.document
+        path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", str(doc.path.with_suffix(".xlsx")),
+                                              "Excel workbook (*.xlsx)")
+        if path:
+            self.export_excel(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+
+    def export_excel(self, path: str | Path) -> bool:
+        """Write the plan to an .xlsx workbook, with a progress dialog; a failure gets a dialog."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from ..excel import export_workbook
+
+        progress = QProgressDialog("Writing the workbook…", "", 0, 1, self)
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(400)  # shown only when the export is slow
+        progress.setWindowModality(Qt.WindowModal)
+
+        def step(done: int, total: int) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+            QApplication.processEvents()
+
+        try:
+            self.controller.flush_audit()
+            export_workbook(self.controller.plan, path, self.controller.result, self.controller.findings, step)
+        except OSError as e:
+            QMessageBox.warning(self, "Cannot export", f"{path}: {e.strerror or e}")
+            return False
+        finally:
+            progress.close()
+        self.show_message(f"Exported to {path}")
+        return True
+
+    def import_excel_dialog(self) -> None:
+        doc = self.controller.document
+        path, _ = QFileDialog.getOpenFileName(self, "Import from Excel", str(doc.path.parent),
+                                              "Excel workbook (*.xlsx);;All files (*)")
+        if path:
+            self.import_excel(path)
+
+    def import_excel(self, path: str | Path) -> bool:
+        """Import a workbook into the open plan as one undo step. A bad workbook gets a dialog
+        listing every bad cell and changes nothing; the report goes to the status bar."""
+        from ..excel import WorkbookError, import_command
+
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            command, report = import_command(self.controller.plan, path)
+        except WorkbookError as e:
+            QApplication.restoreOverrideCursor()
+            box = QMessageBox(QMessageBox.Warning, "Cannot import", f"{Path(path).name} was not imported: "
+                              f"{len(e.errors)} problem{'s' * (len(e.errors) != 1)}. The plan is unchanged.",
+                              QMessageBox.Ok, self)
+            box.setInformativeText("\n".join(e.errors[:12]) + ("\n…" if len(e.errors) > 12 else ""))
+            box.setDetailedText("\n".join(e.errors))
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.open()  # window-modal, without a nested event loop
+            self.import_box = box
+            return False
+        QApplication.restoreOverrideCursor()
+        if not report.changed:
+            self.show_message(" · ".join(report.lines()))
+            return True
+        if not self.controller.execute(command):
+            return False
+        self.show_message(f"Imported {Path(path).name}: " + " · ".join(report.lines()))
+        return True
+
+    def export_csv_dialog(self) -> None:
+        from ..excel.grid_csv import csv_name, write_grid_csv
+
+        grid = self.focused_grid()
+        if grid is None:
+            self.show_message("Open a grid's tab first: its table is exported")
+            return
+        table = grid.plan_model.name
+        doc = self.controller.document
+        path, _ = QFileDialog.getSaveFileName(self, "Export grid to CSV",
+                                              str(doc.path.parent / csv_name(doc.plan, table)), "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            write_grid_csv(self.controller.plan, table, path, self.controller.result)
+        except OSError as e:
+            QMessageBox.warning(self, "Cannot export", f"{path}: {e.strerror or e}")
+            return
+        self.show_message(f"Exported {grid.plan_model.spec.sheet} to {path}")
 
     def _about(self) -> None:
         from .. import __version__
