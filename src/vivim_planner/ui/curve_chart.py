@@ -467,17 +467,21 @@ class CurveChart(pg.PlotWidget):
             return ""
         c = self.usage.evaluate([users])
         cur = self.currency
+
+        def money(v: float) -> str:  # cents above a dollar, four decimals under it
+            return fmt.money(v, cur, 2 if abs(v) >= 1 else None)
+
         total = float(c.total[0])
         parts = [f"<b>{compact_users(users)} users</b> ({users:,.0f})",
-                 f"total <b>{money_tick(total, cur)}/month</b>",
-                 f"<b>{money_tick(total / users, cur)}</b> per user"]
+                 f"total <b>{money(total)}/month</b>",
+                 f"<b>{money(total / users)}</b> per user"]
         if float(c.high[0] - c.low[0]) > 1e-9:
-            parts.append(f"range {money_tick(float(c.low[0]), cur)} – {money_tick(float(c.high[0]), cur)}")
+            parts.append(f"range {money(float(c.low[0]))} – {money(float(c.high[0]))}")
         comps = []
         for name, v in c.components.items():
             plan = f" ({c.plans[name][0]})" if name in c.plans else ""
             over = " <span style='color:#b03a2e'>over its limits</span>" if name in c.over_capacity and c.over_capacity[name][0] else ""
-            comps.append(f"{_escape(name)}{_escape(plan)} {money_tick(float(v[0]), cur)}{over}")
+            comps.append(f"{_escape(name)}{_escape(plan)} {money(float(v[0]))}{over}")
         text = " · ".join(parts)
         return text + ("<br>" + " · ".join(comps) if comps else "")
 
