@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 from . import __version__
 
 PROG = "vivim-planner"
-COMMANDS = ("summary", "audit", "screenshot", "curve", "chart", "export", "import", "compare")
+COMMANDS = ("summary", "audit", "screenshot", "curve", "chart", "export", "import", "compare", "tornado")
 SCENARIOS = ("low", "mid", "high", "bottom-up")
 EXIT_OK, EXIT_ERROR = 0, 2
 

@@ -118,8 +118,75 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
+def format_tornado(data: dict) -> str:
+    """One line per input: total cost at its low and high value and the spread, biggest first."""
+    cur = data["currency"]
+    head = (f"{data['scenario']} scenario: total cost {data['base_total_cost']:,.0f} {cur}; break-even month "
+            f"{data['base_break_even_month'] or '—'}; {data['inputs_swung']} inputs swung (own range, else ±20%)")
+    rows = [["Input", "Low", "High", "Range", "Cost at low", "Cost at high", "Spread", "Break-even month",
+             "Break-even subs"]]
+    for s in data["swings"]:
+        be = f"{s['break_even_month_at_low'] or '—'} / {s['break_even_month_at_high'] or '—'}"
+        subs = f"{s['break_even_subscribers_at_low'] or '—'} / {s['break_even_subscribers_at_high'] or '—'}"
+        rows.append([s["input"], f"{s['low']:,.6g}", f"{s['high']:,.6g}", s["range"], f"{s['total_cost_at_low']:,.0f}",
+                     f"{s['total_cost_at_high']:,.0f}", f"{abs(s['total_cost_at_high'] - s['total_cost_at_low']):,.0f}", be, subs])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join([head, "", *lines])
+
+
+def cmd_tornado(args: argparse.Namespace) -> int:
+    """Rank the inputs by how much they move total cost (or break-even); optionally draw the chart."""
+    from pathlib import Path
+
+    from .domain import PlanError
+    from .engine.sensitivity import tornado
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".png", ".svg"):
+        args.parser.error(f"{out}: give a .png or .svg file to write")
+    doc = cli._open_readonly(args.plan)  # noqa: SLF001
+    try:
+        t = tornado(doc.plan, args.scenario, by=args.by, top=args.top)
+    except PlanError as e:
+        raise cli.CliError(str(e)) from None
+    finally:
+        doc.close()
+    if out is not None:
+        import os
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication
+
+        from .ui.tornado_chart import TornadoChart
+
+        app = QApplication.instance() or QApplication([])  # noqa: F841 - fonts need an application
+        chart = TornadoChart()
+        chart.set_tornado(t)
+        try:
+            chart.save(out)
+        except OSError as e:
+            raise cli.CliError(str(e)) from None
+        print(f"wrote {out}")
+        return cli.EXIT_OK
+    print(cli._dump_json(t.to_json()) if args.json else format_tornado(t.to_json()))  # noqa: SLF001
+    return cli.EXIT_OK
+
+
 def add_parsers(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
-    """Register ``compare`` on the ``vivim-planner`` parser."""
+    """Register ``compare`` and ``tornado`` on the ``vivim-planner`` parser."""
+    p = sub.add_parser("tornado", help="the inputs that move total cost (or break-even) most",
+                       description="Swing every numeric input between its own low and high (else ±20%) and rank "
+                                   "the inputs by the spread of the plan's total cost or break-even.")
+    p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
+    p.add_argument("out", metavar="OUT", nargs="?", default=None, help="optional OUT.png (2x) or OUT.svg: draw the chart")
+    p.add_argument("--scenario", type=cli._scenario, default="mid", metavar="S", help="scenario (default: mid)")  # noqa: SLF001
+    p.add_argument("--by", choices=("cost", "break-even"), default="cost", help="rank by total cost (default) or break-even")
+    p.add_argument("--top", type=int, default=12, help="how many inputs (default 12)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_tornado, parser=p)
+
     p = sub.add_parser("compare", help="scenarios side by side with variances",
                        description="Every scenario of PLAN (low, mid, high, bottom-up and the Scenarios sheet's) "
                                    "side by side: build and operating cost, revenue, cash, break-even, runway, "
