@@ -35,6 +35,8 @@ N_POINTS = 400
 KINDS = ("total", "per-user")
 TOTAL, BAND, MILESTONES, BREAKPOINTS = "Total", "Low – high range", "Milestones", "Breakpoints"
 MAX_COMPONENTS_SHOWN = 8  # more components start hidden (the legend stays readable); toggles bring them back
+MAX_BREAKPOINTS_DRAWN = 16  # more lines would be a barcode; the Curves tab lists every breakpoint
+MAX_READOUT_COMPONENTS = 12
 EXPORT_SIZE = (1280, 720)  # logical pixels of an exported chart: 16:9, a slide
 
 INK, MUTED, GRID = "#14263d", "#5b6572", "#8a94a3"
@@ -311,13 +313,21 @@ class CurveChart(pg.PlotWidget):
         self.total.setVisible(shown(TOTAL) and self.has_model)
         ranged = bool(np.any(c.high - c.low > 1e-9 * np.maximum(c.high, 1.0)))
         band_on = shown(BAND) and ranged
-        self.band_low.setData(self.x, self._y(c.low))
-        self.band_high.setData(self.x, self._y(c.high))
+        if band_on:  # the fill's path is rebuilt once, not once per edge
+            for item in (self.band_low, self.band_high):
+                item.blockSignals(True)
+            self.band_low.setData(self.x, self._y(c.low))
+            self.band_high.setData(self.x, self._y(c.high))
+            for item in (self.band_low, self.band_high):
+                item.blockSignals(False)
+            self.band.updatePath()
         for item in (self.band, self.band_low, self.band_high):
             item.setVisible(band_on)
-        for name, item in self.components.items():
-            item.setData(self.x, self._y(c.components[name]))
-            item.setVisible(shown(name))
+        for name, item in self.components.items():  # hidden series get their data when shown
+            on = shown(name)
+            if on:
+                item.setData(self.x, self._y(c.components[name]))
+            item.setVisible(on)
         self._draw_milestones(shown(MILESTONES))
         self._fit_range(band_on)
         self._draw_breakpoints(shown(BREAKPOINTS))
@@ -375,17 +385,18 @@ class CurveChart(pg.PlotWidget):
         """Dashed verticals at the breakpoints, each label along its line at the top or the
         bottom of the plot, whichever crosses fewer curves (call after the range is set)."""
         plot = self.getPlotItem()
-        while len(self.break_lines) < len(self.breaks):
+        breaks = self.drawn_breaks()
+        while len(self.break_lines) < len(breaks):
             line = pg.InfiniteLine(angle=90, pen=_pen("#7f8c9d", 1, Qt.DashLine), label="",
                                    labelOpts={"position": 0.97, "rotateAxis": (1, 0), "color": "#33404f",
                                               "fill": (255, 255, 255, 235), "anchors": [(1, 0.5), (1, 0.5)]})
             line.setZValue(15)  # above the curves: a label stays readable where a curve crosses it
             plot.addItem(line, ignoreBounds=True)
             self.break_lines.append(line)
-        while len(self.break_lines) > len(self.breaks):
+        while len(self.break_lines) > len(breaks):
             plot.removeItem(self.break_lines.pop())
         (y0, y1), height = plot.vb.viewRange()[1], plot.vb.height()
-        for line, bp in zip(self.break_lines, self.breaks):
+        for line, bp in zip(self.break_lines, breaks):
             text = breakpoint_text(bp)
             label = line.label
             label.format = text.replace("{", "{{").replace("}", "}}")  # InfLineLabel formats {value}
@@ -401,6 +412,13 @@ class CurveChart(pg.PlotWidget):
             label.anchors = [(1, 0.5), (1, 0.5)] if at_top else [(0, 0.5), (0, 0.5)]
             label.setPosition(0.97 if at_top else 0.03)
             label.setText(text)
+
+    def drawn_breaks(self) -> list[Breakpoint]:
+        """The breakpoints drawn: tier starts, and those of the components shown (all of them
+        while there are few components); at most :data:`MAX_BREAKPOINTS_DRAWN`."""
+        names = self.components
+        keep = set(names) if len(names) <= MAX_COMPONENTS_SHOWN else {n for n in names if self.is_shown(n)}
+        return [bp for bp in self.breaks if bp.kind == "tier" or bp.subject in keep][:MAX_BREAKPOINTS_DRAWN]
 
     def _fractions_at(self, x: float, y0: float, y1: float) -> np.ndarray:
         """Heights (0 bottom, 1 top of the view) of the visible curves either side of ``x``."""
@@ -478,10 +496,15 @@ class CurveChart(pg.PlotWidget):
         if float(c.high[0] - c.low[0]) > 1e-9:
             parts.append(f"range {money(float(c.low[0]))} – {money(float(c.high[0]))}")
         comps = []
-        for name, v in c.components.items():
+        names = [n for n in c.components if self.is_shown(n)] or list(c.components)
+        rest = len(c.components) - min(len(names), MAX_READOUT_COMPONENTS)
+        for name in names[:MAX_READOUT_COMPONENTS]:
+            v = c.components[name]
             plan = f" ({c.plans[name][0]})" if name in c.plans else ""
             over = " <span style='color:#b03a2e'>over its limits</span>" if name in c.over_capacity and c.over_capacity[name][0] else ""
             comps.append(f"{_escape(name)}{_escape(plan)} {money(float(v[0]))}{over}")
+        if rest > 0:
+            comps.append(f"{rest} more (Series menu)")
         text = " · ".join(parts)
         return text + ("<br>" + " · ".join(comps) if comps else "")
 

@@ -27,6 +27,11 @@ CURVE_INPUTS = frozenset(s.name for s in USAGE_TABLES if s.name != "usage_figure
     "milestones", "operating_costs"}
 CURVE_SETTINGS = frozenset({"currency", "name"})
 HINT = "Hover over the chart to read the cost at any number of users."
+MAX_LISTED = 12  # breakpoints listed under the chart
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class CurvesTab(QWidget):
@@ -92,7 +97,10 @@ class CurvesTab(QWidget):
         """Redraw from the plan as it is now (the controller's shared usage model and result)."""
         c = self.controller
         self.chart.update_from(c.plan, c.result, c.usage)
-        text = "; ".join(bp.label for bp in self.chart.breaks)
+        breaks = self.chart.breaks
+        text = "; ".join(_escape(bp.label) for bp in breaks[:MAX_LISTED])
+        if len(breaks) > MAX_LISTED:
+            text += f"; and {len(breaks) - MAX_LISTED} more"
         text = f"<b>Breakpoints</b> (100 to 1M users): {text}" if text else "No breakpoints between 100 and 1M users."
         if text != self.breaks_label.text():
             self.breaks_label.setText(text)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..domain import FieldError, Plan
 from ..domain.units import conversion
+from ..engine.rollup import positions_of
 from ..engine.usage import UsageModel
 
 ColumnFn = Callable[[Plan, UsageModel], np.ndarray]
@@ -33,28 +34,36 @@ def _tier_band(plan: Plan, usage: UsageModel, which: int) -> np.ndarray:
 
 def meter_per_user(plan: Plan, usage: UsageModel | None = None) -> np.ndarray:
     """Each meter's usage by one user per month in the meter's billing unit (the driver's
-    per-user amount converted, e.g. 15 seconds -> 0.004167 hours)."""
+    per-user amount converted, e.g. 15 seconds -> 0.004167 hours); NaN where the units do not
+    convert. Vectorized: one conversion per distinct pair of units."""
     meters, drivers = plan.tables["meters"], plan.tables["usage_drivers"]
-    out = np.full(len(meters), math.nan)
-    for p in range(len(meters)):
-        rid = int(meters.get(p, "driver"))
-        if not drivers.has_id(rid):
+    pos = positions_of(drivers.ids, np.asarray(meters.column("driver"), dtype=np.int64))
+    ok = pos >= 0
+    per_user = np.where(ok, np.asarray(drivers.column("per_user"), dtype=np.float64)[np.where(ok, pos, 0)]
+                        if len(drivers) else np.nan, np.nan)
+    driver_units = drivers.column("unit")
+    factors: dict[tuple[str, str], float] = {}
+    factor = np.full(len(meters), np.nan)
+    for p, (d, unit) in enumerate(zip(pos.tolist(), meters.column("unit"))):
+        if d < 0:
             continue
-        d = drivers.position(rid)
-        try:
-            factor = conversion(drivers.get(d, "unit"), meters.get(p, "unit"))
-        except (KeyError, FieldError):  # an unknown unit or a mismatch shows empty, never raises in paint
-            continue
-        out[p] = float(drivers.get(d, "per_user")) * factor
-    return out
+        key = (driver_units[d], unit)
+        if key not in factors:
+            try:
+                factors[key] = conversion(*key)
+            except (KeyError, FieldError):  # an unknown unit or a mismatch shows empty, never raises in paint
+                factors[key] = math.nan
+        factor[p] = factors[key]
+    return per_user * factor
 
 
 def meter_quota_users(plan: Plan, usage: UsageModel | None = None) -> np.ndarray:
-    """Users at which a meter's included quota runs out: included / per-user usage (users)."""
+    """The most users a meter's included quota covers: floor(included / per-user usage), in
+    whole users (1M invocations / 862 a user: 1,160 users; overage starts past them)."""
     per_user = meter_per_user(plan)
     included = np.asarray(plan.tables["meters"].column("included"), dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(per_user > 0, included / np.where(per_user > 0, per_user, 1.0), np.nan)
+        return np.floor(np.where(per_user > 0, included / np.where(per_user > 0, per_user, 1.0), np.nan) + 1e-9)
 
 
 def _activity(plan: Plan, usage: UsageModel, k: int) -> np.ndarray:
@@ -86,7 +95,7 @@ USAGE_COLUMNS: dict[str, tuple[tuple[str, ColumnFn, bool, str], ...]] = {
     ),
     "meters": (
         ("Per user", meter_per_user, False, "One user's usage per month in the billing unit (converted from the driver)"),
-        ("Quota lasts to", meter_quota_users, False, "Users at which the included quota is used up (users)"),
+        ("Quota lasts to", meter_quota_users, False, "The most users the included quota covers; overage starts past them (users)"),
     ),
     "llm_activities": (
         ("Cost / session", lambda p, u: _activity(p, u, 0), True,
