@@ -187,36 +187,48 @@ class _Reader:
                    if f.kind is Kind.REF and f.ref_table != spec.name}
         self_refs = [f for f in spec.fields if f.kind is Kind.REF and f.ref_table == spec.name]
         fields = spec.fields
-        rows: list[dict[str, object]] = []
-        sheet_rows: list[int] = []  # workbook row (0-based) of each accepted row
-        bad_rows = 0
-        for r in range(1, len(sheet.rows)):
-            raw_row = sheet.rows[r]
-            raws = [raw_row[cols[f.name]] if cols[f.name] < len(raw_row) else "" for f in fields]
-            if all(_is_empty(v) for v in raws) and not any((r, cols[f.name]) in sheet.errors for f in fields):
-                continue  # an empty row (a Row ID alone does not make a row)
-            values: dict[str, object] = {}
-            ok = True
-            for f, raw in zip(fields, raws):
-                c = cols[f.name]
-                if f in self_refs:  # a row of this same sheet: resolved once every row has its id
-                    values[f.name] = raw
-                    continue
-                value = self._cell(plan, spec, f, raw, sheet, r, c, lookups.get(f.name))
-                if value is _BAD:
-                    ok = False
-                else:
-                    values[f.name] = value
-            if not ok:
-                bad_rows += 1
+        data = sheet.rows[1:]
+        width = len(sheet.rows[0]) if sheet.rows else 0
+
+        def column(c: int | None) -> list[object]:
+            if c is None:
+                return [""] * len(data)
+            if c < width and all(len(row) == width for row in (data[:1] + data[-1:])):
+                return [row[c] for row in data]  # calamine's rows are rectangular
+            return [row[c] if c < len(row) else "" for row in data]
+
+        raw = [column(cols[f.name]) for f in fields]
+        marked = {(r - 1) for (r, c) in (*sheet.errors, *sheet.unsaved) if r >= 1 and c in cols.values()}
+        keep = [i for i, vals in enumerate(zip(*raw))
+                if i in marked or any((v.strip() != "") if type(v) is str else (v is not None and v != "")
+                                      for v in vals)]  # an empty row (a Row ID alone does not make a row)
+        sheet_rows = [i + 1 for i in keep]  # workbook row (0-based) of each row read
+        bad: set[int] = set()  # positions in keep of rows with a refused cell
+        parsed: list[list[object]] = []
+        for f, col in zip(fields, raw):
+            values = [col[i] for i in keep]
+            if f in self_refs:  # a row of this same sheet: resolved once every row has its id
+                parsed.append(values)
                 continue
-            rid = raw_row[id_col] if id_col is not None and id_col < len(raw_row) else ""
-            if isinstance(rid, float) and rid.is_integer() and 0 < rid < 2 ** 53:
+            parsed.append(self._column(plan, spec, f, values, sheet, sheet_rows, cols[f.name],
+                                       lookups.get(f.name), bad))
+        ids = column(id_col)
+        names = [f.name for f in fields]
+        rows: list[dict[str, object]] = []
+        accepted: list[int] = []
+        for k, vals in enumerate(zip(*parsed)):
+            if k in bad:
+                continue
+            values = dict(zip(names, vals))
+            rid = ids[keep[k]]
+            if type(rid) is float and rid.is_integer() and 0 < rid < 2 ** 53:
                 values["id"] = int(rid)
-            elif isinstance(rid, int) and not isinstance(rid, bool) and rid > 0:
+            elif type(rid) is int and rid > 0:
                 values["id"] = rid
             rows.append(values)
-            sheet_rows.append(r)
+            accepted.append(sheet_rows[k])
+        sheet_rows = accepted
+        bad_rows = len(bad)
         if bad_rows:
             return
         self._unique(spec, rows, sheet_rows, cols)
@@ -251,6 +263,50 @@ class _Reader:
         t = plan.tables[table]
         key = _ref_key(table)
         return {str(v).strip().casefold(): int(i) for v, i in zip(t.column(key), t.ids.tolist())}
+
+    def _column(self, plan: Plan, spec: TableSpec, f, values: list[object], sheet: SheetCells,
+                sheet_rows: list[int], c: int, lookup: dict[str, int] | None, bad: set[int]) -> list[object]:  # noqa: ANN001
+        """Stored values of one input column (``values`` as read, row ``k`` at workbook row
+        ``sheet_rows[k]``). Each distinct value goes through :meth:`Plan.parse_value` once
+        (columns repeat values: FTE, months, categories), references through a lookup; a refused
+        cell is handed to :meth:`_cell`, which records why, and its position added to ``bad``."""
+        problems = {r for (r, col) in (*sheet.errors, *sheet.unsaved) if col == c}
+        out: list[object] = [None] * len(values)
+        slow: list[int] = []
+        if f.kind is Kind.REF:
+            for k, v in enumerate(values):
+                rid = lookup.get(v.strip().casefold()) if type(v) is str and lookup is not None else None
+                if rid is not None:
+                    out[k] = rid
+                elif v == "" and not f.required:
+                    out[k] = 0
+                else:
+                    slow.append(k)
+        else:
+            convert = _as_number if f.is_numeric else _as_text
+            cache: dict[tuple[type, object], object] = {}
+            for k, v in enumerate(values):
+                key = (type(v), v)
+                value = cache.get(key, _MISSING)
+                if value is _MISSING:
+                    try:
+                        value = plan.parse_value(spec, f, convert(v))
+                    except FieldError:
+                        value = _BAD
+                    cache[key] = value
+                if value is _BAD:
+                    slow.append(k)
+                else:
+                    out[k] = value
+        if problems:
+            slow = sorted(set(slow) | {k for k, r in enumerate(sheet_rows) if r in problems})
+        for k in slow:
+            value = self._cell(plan, spec, f, values[k], sheet, sheet_rows[k], c, lookup)
+            if value is _BAD:
+                bad.add(k)
+            else:
+                out[k] = value
+        return out
 
     def _cell(self, plan: Plan, spec: TableSpec, f, raw: object, sheet: SheetCells, r: int, c: int,
               lookup: dict[str, int] | None) -> object:  # noqa: ANN001 - Field
@@ -358,6 +414,7 @@ class _Reader:
 
 
 _BAD = object()
+_MISSING = object()
 
 
 def _manifest(properties: dict[str, str]) -> set[str] | None:
@@ -373,6 +430,11 @@ def _manifest(properties: dict[str, str]) -> set[str] | None:
     return {name for chunk in chunks for name in chunk.split("|") if name}
 
 
+def input_sheets() -> list[str]:
+    """The sheets an import reads: ``Plan`` and one per table (not the Summary or the roll-up)."""
+    return [PLAN_SHEET] + [s.sheet for s in ALL_TABLES]
+
+
 def read_plan(path: str | os.PathLike, current: Plan | None = None) -> tuple[Plan, list[str]]:
     """The plan held by the workbook ``path``, and notes on what was kept from ``current``.
 
@@ -381,7 +443,7 @@ def read_plan(path: str | os.PathLike, current: Plan | None = None) -> tuple[Pla
     .xlsx, a missing sheet, a renamed or repeated header, a bad value, an error value such as
     ``#REF!``, a repeated code or name, a broken row rule).
     """
-    book = read_workbook(path)
+    book = read_workbook(path, sheets=set(input_sheets()))
     reader = _Reader(book, current)
     plan = Plan(reader.settings())
     exported = _manifest(book.properties)

@@ -26,7 +26,7 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _NS_VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
-_FORMULA_CELL = re.compile(rb'<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(<v>[^<]*</v>|<v\s*/>)?')
+_NO_RESULT = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(</c>|<v\s*/>|<v></v>)")
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -96,8 +96,23 @@ def _xml_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+def _cell_start(xml: bytes, pos: int) -> tuple[int, int, bytes] | None:
+    """(row, column, attributes) of the ``<c>`` element that contains byte ``pos``."""
+    start = xml.rfind(b"<c ", 0, pos)
+    if start < 0:
+        return None
+    end = xml.find(b">", start)
+    attrs = xml[start:end]
+    ref = _REF.search(attrs)
+    if not ref:
+        return None
+    return int(ref.group(2)) - 1, column_index(ref.group(1).decode()), attrs
+
+
 def _scan(xml: bytes, sheet: SheetCells) -> None:
-    """Record error cells and formulas without a saved result found in a sheet's XML."""
+    """Record error cells and formulas without a saved result found in a sheet's XML. Both
+    searches start from rare byte patterns (``t="e"``, a formula followed by no value), so a
+    sheet of 100,000 ordinary cells is scanned at C speed."""
     if b't="e"' in xml:
         for m in _ERROR_CELL.finditer(xml):
             ref = _REF.search(m.group(1))
@@ -107,14 +122,14 @@ def _scan(xml: bytes, sheet: SheetCells) -> None:
             code = v.group(1).decode("utf-8", "replace") if v else "#ERROR"
             sheet.errors[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = code
     if b"<f" in xml:
-        for m in _FORMULA_CELL.finditer(xml):
-            value = m.group(2)
-            typed = _TYPE.search(m.group(1))
-            if value is not None and (value.startswith(b"<v>") and (len(value) > 7 or typed)):
-                continue  # a saved result (an empty one only counts for text results)
-            ref = _REF.search(m.group(1))
-            if ref:
-                sheet.unsaved.add((int(ref.group(2)) - 1, column_index(ref.group(1).decode())))
+        for m in _NO_RESULT.finditer(xml):
+            cell = _cell_start(xml, m.start())
+            if cell is None:
+                continue
+            r, c, attrs = cell
+            if m.group(1) == b"<v></v>" and _TYPE.search(attrs):
+                continue  # a saved empty text result
+            sheet.unsaved.add((r, c))
 
 
 def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
