@@ -37,6 +37,7 @@ TOTAL, BAND, MILESTONES, BREAKPOINTS = "Total", "Low – high range", "Milestone
 MAX_COMPONENTS_SHOWN = 8  # more components start hidden (the legend stays readable); toggles bring them back
 MAX_BREAKPOINTS_DRAWN = 16  # more lines would be a barcode; the Curves tab lists every breakpoint
 MAX_READOUT_COMPONENTS = 12
+LEGEND_CHARS = 34  # longer series names are shortened in the legend (the read-out has them in full)
 EXPORT_SIZE = (1280, 720)  # logical pixels of an exported chart: 16:9, a slide
 
 INK, MUTED, GRID = "#14263d", "#5b6572", "#8a94a3"
@@ -214,6 +215,7 @@ class CurveChart(pg.PlotWidget):
             axis.setTickFont(font)
             axis.setStyle(tickTextOffset=6, autoExpandTextSpace=True)
         plot.getAxis("left").setWidth(72)
+        plot.getAxis("bottom").setStyle(hideOverlappingLabels=False)  # "100" and "1M" sit on the plot's edges
         plot.showGrid(x=True, y=True, alpha=0.12)
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
@@ -464,7 +466,7 @@ class CurveChart(pg.PlotWidget):
             entries.append((self.total, "Total (mid)" if band_on else "Total"))
         if band_on:
             entries.append((self.band_sample, BAND))
-        entries += [(item, name) for name, item in self.components.items() if self.is_shown(name)]
+        entries += [(item, _elide(name)) for name, item in self.components.items() if self.is_shown(name)]
         if self.is_shown(MILESTONES) and self.milestones.isVisible():
             entries.append((self.milestones, "Plan milestones (operating cost)"))
         key = tuple((id(i), n) for i, n in entries)
@@ -594,6 +596,11 @@ def _widened(pen: QPen, scale: float) -> QPen:
     out = QPen(pen)
     out.setWidthF((pen.widthF() or 1.0) * scale)  # width 0 is a 1-pixel cosmetic pen
     return out
+
+
+def _elide(name: str, limit: int = LEGEND_CHARS) -> str:
+    """A legend entry of at most ``limit`` characters (``Multi-cloud, multi-region (5+ re…``)."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def _escape(text: str) -> str:
