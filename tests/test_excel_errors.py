@@ -135,7 +135,7 @@ def test_a_formula_saved_without_its_result(doc, exported):
 def test_derived_columns_and_summary_are_ignored(doc, exported):
     def edit(wb):  # noqa: ANN001
         wb["Team"]["K2"].value = "#REF!"  # a broken formula in a derived column
-        wb["Summary"]["G6"].value = "nonsense"
+        wb["Summary"]["G7"].value = "nonsense"
         wb["Team"]["Z1"].value = "Investor notes"  # an added column
         wb["Team"]["Z2"].value = "ask about this"
 

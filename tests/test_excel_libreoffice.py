@@ -25,6 +25,9 @@ import xlsxwriter
 
 from vivim_planner.engine import compute, summary
 from vivim_planner.excel import export_workbook
+from vivim_planner.excel.export import SUMMARY_HEADER_ROW
+
+FIRST = SUMMARY_HEADER_ROW + 2  # first milestone row on the Summary (1-based)
 from vivim_planner.storage import PlanDocument
 
 REPO = Path(__file__).resolve().parents[1]
@@ -109,7 +112,7 @@ def test_libreoffice_reproduces_every_formula_cell(sample, recalc, tmp_path):
     # the cached values are the app's own figures (what `vivim-planner summary` prints)
     data = summary(plan)
     ws = lo["Summary"]
-    rows = {ws.cell(r, 1).value: r for r in range(6, 6 + len(data["milestones"]))}
+    rows = {ws.cell(r, 1).value: r for r in range(FIRST, FIRST + len(data["milestones"]))}
     for m in data["milestones"]:
         r = rows[m["code"]]
         for col, value in ((6, m["build"]["low"]), (7, m["build"]["mid"]), (8, m["build"]["high"]),
@@ -117,7 +120,7 @@ def test_libreoffice_reproduces_every_formula_cell(sample, recalc, tmp_path):
                            (12, m["monthly_operating_cost"]), (13, m["monthly_revenue"]),
                            (14, m["net_monthly_operating_cost"]), (15, m["cost_per_user"])):
             assert _close(ws.cell(r, col).value, value), (m["code"], col)
-    total = 6 + len(data["milestones"])
+    total = FIRST + len(data["milestones"])
     for col, key in ((6, "low"), (7, "mid"), (8, "high"), (9, "bottom_up")):
         assert _close(ws.cell(total, col).value, data["totals"][key])
 
@@ -142,7 +145,7 @@ def test_changing_inputs_in_the_workbook_changes_every_dependent_total(recalc, t
     plan.roles.set(0, "hourly_rate", plan.roles.get(0, "hourly_rate") + 11)
     r = compute(plan)
     ws = openpyxl.load_workbook(recalc(out), data_only=True)["Summary"]
-    total = 6 + len(plan.milestones)
+    total = FIRST + len(plan.milestones)
     for col, key in ((6, "low"), (7, "mid"), (8, "high"), (9, "bottom_up")):
         assert _close(ws.cell(total, col).value, r.totals[key]), key
     assert r.totals["bottom_up"] != compute(load_synthetic().make_plan(milestones=5, roles=8, allocations=120,

@@ -17,7 +17,7 @@ from vivim_planner.commands import History, InMemory, insert_rows, replace_plan
 from vivim_planner.domain import CellError, Plan, PlanSettings
 from vivim_planner.engine import compute, summary
 from vivim_planner.excel import export_csv, export_workbook, import_command, import_workbook
-from vivim_planner.excel.export import ROW_ID
+from vivim_planner.excel.export import ROW_ID, SUMMARY_HEADER_ROW
 from vivim_planner.storage import PlanDocument
 from plan_helpers import load_synthetic, snapshot
 
@@ -78,9 +78,32 @@ def test_workbook_layout(vivim, tmp_path):
     assert len(summary_sheet._charts) == 2
     # every formula cell carries a cached value: previews and pandas see numbers
     cached = openpyxl.load_workbook(out, data_only=True)
-    assert cached["Summary"]["G6"].value == pytest.approx(summary(vivim)["milestones"][0]["build"]["mid"])
+    assert cached["Summary"][f"G{SUMMARY_HEADER_ROW + 2}"].value == pytest.approx(summary(vivim)["milestones"][0]["build"]["mid"])
     n_formulas = sum(len(v) for v in info.formula_cells.values())
     assert n_formulas > 1000
+
+
+def test_formulas_use_only_functions_every_spreadsheet_knows(vivim, tmp_path):
+    """The export skips XlsxWriter's rewriting of Excel 365 functions: it must not need it."""
+    import re
+
+    from vivim_planner.excel.export import CLASSIC_FUNCTIONS
+
+    out = tmp_path / "v.xlsx"
+    info = export_workbook(vivim, out)
+    wb = openpyxl.load_workbook(out)
+    used: set[str] = set()
+    n = 0
+    for sheet, cells in info.formula_cells.items():
+        for address in cells:
+            formula = wb[sheet][address].value
+            assert isinstance(formula, str) and formula.startswith("="), (sheet, address)
+            text = re.sub(r'"[^"]*"', "", formula)  # not inside string literals
+            used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", text))
+            n += 1
+    assert n == sum(len(c) for c in info.formula_cells.values())
+    assert used <= CLASSIC_FUNCTIONS, used - CLASSIC_FUNCTIONS
+    assert {"SUMIFS", "SUMPRODUCT", "INDEX", "MATCH"} <= used
 
 
 def test_audit_findings_sit_beside_the_stated_figures(vivim, tmp_path):
@@ -329,7 +352,7 @@ def test_generated_plans_round_trip(plan, tmp_path_factory):
     # the cached values written are the engine's own figures
     r = compute(plan)
     totals = {k: info.formula_cells["Summary"] for k in ("x",)}["x"]
-    row = 5 + 1 + len(plan.milestones)  # the totals row (1-based)
+    row = SUMMARY_HEADER_ROW + 2 + len(plan.milestones)  # the totals row (1-based)
     for key, col in (("low", "F"), ("mid", "G"), ("high", "H"), ("bottom_up", "I")):
         assert totals[f"{col}{row}"] == r.totals[key]
     for p, cost in enumerate(r.allocation_cost):

@@ -61,7 +61,7 @@ SUMMARY_COLUMNS = ("code", "name", "start", "end", "users", "low", "mid", "high"
 SUMMARY_HEADERS = ("Milestone", "Name", "Start month", "End month", "Target users", "Low", "Mid", "High",
                    "Bottom-up", "Mid vs bottom-up", "Cumulative mid", "Operating cost / month",
                    "Revenue / month", "Net cost / month", "Cost per user / month")
-SUMMARY_HEADER_ROW = 4
+SUMMARY_HEADER_ROW = 5
 SCOL = {k: i for i, k in enumerate(SUMMARY_COLUMNS)}
 
 
@@ -174,16 +174,16 @@ class _Writer:
             else:
                 wrap = {"text_wrap": True} if key == "notes" else {}
                 ws.write_string(row, 1, str(value), st.get("input", "@", **wrap))
-            ws.write_string(row, 2, SETTING_HELP.get(key, ""), st.get("note"))
+            ws.write_string(row, 2, SETTING_HELP.get(key, ""), st.get("note", text_wrap=False))
             if key in SETTING_NAMES:
                 self.wb.define_name(SETTING_NAMES[key], f"={PLAN_SHEET}!$B${row + 1}")
             if key == "notes" and value:
-                lines = sum(max(1, math.ceil(len(part) / (NOTES_WIDTH * 1.6))) for part in str(value).split("\n"))
+                lines = sum(max(1, math.ceil(len(part) / (NOTES_WIDTH * 0.95))) for part in str(value).split("\n"))
                 ws.set_row(row, min(409, 13.5 * lines))
             row += 1
         ws.set_column(0, 0, 18)
-        ws.set_column(1, 1, NOTES_WIDTH * 1.6)
-        ws.set_column(2, 2, 50)
+        ws.set_column(1, 1, NOTES_WIDTH)
+        ws.set_column(2, 2, 80)
         self._page(ws, PLAN_SHEET, f"A1:C{row}", header_rows=None)
 
     # -- grid sheets ---------------------------------------------------------------------------
@@ -230,6 +230,8 @@ class _Writer:
                 for p, v in enumerate(texts):
                     if v:
                         ws.write_string(p + 1, c, v, flag_fmt if p in flagged else fmt)
+                    else:  # an empty input still looks like a place to type
+                        ws.write_blank(p + 1, c, None, fmt)
                 cap = NOTES_WIDTH if f.max_length > 200 else None
                 ws.set_column(c, c, text_width(texts, f.label, cap) if cap else text_width(texts, f.label))
             else:
@@ -239,6 +241,8 @@ class _Writer:
                 flagged = self._flag_positions(spec.name, t, f.name)
                 flag_fmt = st.get("flag", num_fmt)
                 finite = np.flatnonzero(np.isfinite(arr)).tolist()
+                for p in np.flatnonzero(~np.isfinite(arr)).tolist():
+                    ws.write_blank(p + 1, c, None, fmt)  # an empty input still looks like a place to type
                 exact = _exact_in_16_digits(arr[finite])
                 write = ws.write_number
                 for p, ok in zip(finite, exact):
@@ -497,11 +501,11 @@ class _Writer:
                      f"FTE-month (sheet Plan). Build costs are one-off; operating cost, revenue and cost per user "
                      f"are per month.")
         ws.write_string(2, 0, "Input", st.get("input"))
-        ws.write_string(2, 1, "Blue on cream: an input you can change (sheets Plan, Milestones, Rate card, Team...)",
-                        st.get("note", text_wrap=False))
-        ws.write_string(2, 4, "Formula", st.get("formula"))
-        ws.write_string(2, 5, "Grey: a live formula over the inputs. Exported by VIVIM Planner "
-                              f"{__version__} on {datetime.now(timezone.utc):%Y-%m-%d}.",
+        ws.write_string(2, 1, "Blue on cream: an input you can change (sheets Plan, Milestones, Rate card, Team, "
+                              "Build costs...); every total follows.", st.get("note", text_wrap=False))
+        ws.write_string(3, 0, "Formula", st.get("formula"))
+        ws.write_string(3, 1, "Grey: a live formula over the inputs, with the value VIVIM Planner "
+                              f"{__version__} computed on {datetime.now(timezone.utc):%Y-%m-%d}.",
                         st.get("note", text_wrap=False))
         for c, h in enumerate(SUMMARY_HEADERS):
             ws.write_string(SUMMARY_HEADER_ROW, c, h, st.get("header" if c < 5 else "header_formula"))
@@ -612,7 +616,8 @@ class _Writer:
                         "data_labels": {"value": True, "position": "above", "num_format": f'"{prefix}"#,##0.00##',
                                         "font": {"size": 8, "color": "#5B6572"}}})
         cpu.set_title({"name": f"Cost per user per month ({currency})", "name_font": {"size": 12}})
-        cpu.set_x_axis({"name": "Milestone (in time order)", "name_font": {"size": 9, "bold": False}})
+        cpu.set_x_axis({"name": "Milestone (in time order)", "name_font": {"size": 9, "bold": False},
+                        "label_position": "low"})
         cpu.set_y_axis({"name": f"{currency} per user per month", "num_format": f'"{prefix}"#,##0.00',
                         "name_font": {"size": 9, "bold": False}, "major_gridlines": {"visible": True,
                                                                                      "line": {"color": "#E3E7EC"}}})
