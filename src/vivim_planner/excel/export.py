@@ -245,12 +245,16 @@ class _Writer:
                     ws.write_blank(p + 1, c, None, fmt)  # an empty input still looks like a place to type
                 exact = _exact_in_16_digits(arr[finite])
                 write = ws.write_number
+                per_row = self._stated_value_formats() if (spec.name, f.name) == ("stated_figures", "value") else None
                 for p, ok in zip(finite, exact):
                     v = float(arr[p])
+                    cell_fmt = flag_fmt if p in flagged else fmt
+                    if per_row is not None:
+                        cell_fmt = st.get("flag" if p in flagged else "input", per_row[p])
                     if ok:
-                        write(p + 1, c, v, flag_fmt if p in flagged else fmt)
+                        write(p + 1, c, v, cell_fmt)
                     else:  # XlsxWriter writes 16 digits; a one-number formula keeps all 17
-                        ws.write_formula(p + 1, c, f"={v!r}", flag_fmt if p in flagged else fmt, v)
+                        ws.write_formula(p + 1, c, f"={v!r}", cell_fmt, v)
                 ws.set_column(c, c, number_width(arr, f.label, decimals, prefix))
                 self._validate_numbers(ws, f, c, n)
             if f.kind is Kind.REF:
@@ -363,6 +367,8 @@ class _Writer:
             text = message if message else "matches"
             texts.append(text)
             ws.write_string(p + 1, c0 + 2, text, st.get("flag" if message else "static", text_wrap=bool(message)))
+            if message:
+                ws.set_row(p + 1, 13.5 * max(1, math.ceil(len(message) / 80)) + 2)
         arr = np.asarray([values.get((r["metric"], int(r["milestone"] or 0),
                                       category_key(r["category"]) if r["category"] else "", r["bound"]), math.nan)
                           for r in sf.rows()], dtype=np.float64)
@@ -372,6 +378,16 @@ class _Writer:
         if len(sf):
             ws.write_comment(0, c0 + 2, "The audit at export: the stated figure against its recomputation "
                                         "(printed rounding is not a finding).", {"visible": False})
+
+    def _stated_value_formats(self) -> list[str]:
+        """Number format of each stated figure: money as the source printed it (``$133,200``,
+        ``$0.0053``), a user count as a count."""
+        sf = self.plan.stated_figures
+        out = []
+        for metric, value, dec in zip(sf.column("metric"), sf.column("value"), sf.column("decimals")):
+            d = max(0 if math.isnan(dec) else int(dec), decimals_needed([float(value)], 4) if math.isfinite(value) else 0)
+            out.append(number_format(d) if metric == "users" else self.st.money(d))
+        return out
 
     @staticmethod
     def _group_key(row: dict) -> tuple:
@@ -507,6 +523,10 @@ class _Writer:
         ws.write_string(3, 1, "Grey: a live formula over the inputs, with the value VIVIM Planner "
                               f"{__version__} computed on {datetime.now(timezone.utc):%Y-%m-%d}.",
                         st.get("note", text_wrap=False))
+        empty = [spec.sheet for spec in ALL_TABLES if not len(plan.tables[spec.name])]
+        if empty:
+            ws.write_string(4, 1, f"Hidden sheets, empty in this plan (unhide one to add rows): {', '.join(empty)}.",
+                            st.get("note", text_wrap=False))
         for c, h in enumerate(SUMMARY_HEADERS):
             ws.write_string(SUMMARY_HEADER_ROW, c, h, st.get("header" if c < 5 else "header_formula"))
         ws.set_row(SUMMARY_HEADER_ROW, 30)
@@ -799,6 +819,8 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
         writer.tick(2, total)
         for i, spec in enumerate(ALL_TABLES):
             writer.grid_sheet(sheets[spec.sheet], spec)
+            if not len(plan.tables[spec.name]):
+                sheets[spec.sheet].hide()  # nothing to read or print; unhide it to add rows
             writer.tick(3 + i, total)
         writer.rollup_sheet(sheets[ROLLUP_SHEET])
         writer.tick(total - 1, total)
