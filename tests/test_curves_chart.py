@@ -139,6 +139,10 @@ def test_band_shows_where_tiers_have_ranges(qapp):
     assert chart.band.isVisible()
     at = chart.users > 5_000
     np.testing.assert_allclose(chart.band_high.yData[at] - chart.band_low.yData[at], 40.0)  # Stage 2: $40-$80
+    # the tier change is drawn as a vertical step: points just before and at 5,000 users
+    k = int(np.flatnonzero(chart.users == 5_000)[0])
+    assert chart.users[k - 1] == pytest.approx(5_000, rel=1e-8) and chart.users[k - 1] < 5_000
+    assert chart.total.yData[k] - chart.total.yData[k - 1] == pytest.approx(60 - 7.5, abs=0.01)  # VPS mid 7.5 -> 60
     chart.deleteLater()
 
 

@@ -169,10 +169,8 @@ def chart_svg(chart: "CurveChart") -> str:
                   f'{_stroke(line.pen, 1)}/>')
         text = line.label.toPlainText()
         tw = _text_width(text, label_px)
-        at_top = line.label.orthoPos > 0.5
-        # the text reads bottom to top; its end (top) or start (bottom) sits at the label position
-        anchor_y = f.top + f.height * (1 - line.label.orthoPos)
-        start_y = anchor_y + tw if at_top else anchor_y
+        # the text reads bottom to top from the label's position along the line
+        start_y = f.top + f.height * (1 - line.label.orthoPos)
         tx = px - 3
         el.append(f'<rect x="{tx - label_px + 1:.1f}" y="{start_y - tw - 2:.1f}" width="{label_px + 2:.1f}" '
                   f'height="{tw + 4:.1f}" fill="#ffffff" fill-opacity="0.92"/>')

@@ -139,6 +139,23 @@ class CostAxis(pg.AxisItem):
         return [money_tick(v * scale, self.currency) if v >= 0 else "" for v in values]
 
 
+class _Sample(pg.ItemSample):
+    """A legend sample: a filled box for the band (pyqtgraph draws a triangle), the item's
+    own line or symbol otherwise. Clicks do nothing: the Series menu shows and hides series."""
+
+    def paint(self, p, *args) -> None:  # noqa: ANN001, ANN002
+        brush = getattr(self.item, "opts", {}).get("fillBrush")
+        if brush is None:
+            super().paint(p, *args)
+            return
+        p.setPen(pg.mkPen(self.item.opts["pen"]))
+        p.setBrush(pg.mkBrush(brush))
+        p.drawRect(QRectF(1, 4, 18, 13))
+
+    def mouseClickEvent(self, event) -> None:  # noqa: N802, ANN001
+        event.ignore()
+
+
 def _pen(color: str, width: float, style: Qt.PenStyle = Qt.SolidLine) -> pg.QtGui.QPen:
     return pg.mkPen(color, width=width, style=style)
 
@@ -161,7 +178,8 @@ class CurveChart(pg.PlotWidget):
         self.cost_axis = CostAxis(orientation="left")
         super().__init__(parent, background="w", axisItems={"left": self.cost_axis, "bottom": self.users_axis})
         self.kind = kind
-        self.users = np.geomspace(USERS_MIN, USERS_MAX, N_POINTS)
+        self.grid = np.geomspace(USERS_MIN, USERS_MAX, N_POINTS)
+        self.users = self.grid  # the grid plus both sides of every jump (see update_from)
         self.x = np.log10(self.users)
         self.curve: Curve | None = None
         self.usage: UsageModel | None = None
@@ -195,7 +213,7 @@ class CurveChart(pg.PlotWidget):
         self.cross.hide()
         plot.addItem(self.cross, ignoreBounds=True)
         # the legend sits in a margin right of the plot: it never hides a curve or a label
-        self.legend = pg.LegendItem(labelTextColor=INK, verSpacing=-4)
+        self.legend = pg.LegendItem(labelTextColor=INK, verSpacing=-4, sampleType=_Sample)
         self.legend.setParentItem(plot)
         self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 46))
         self._legend_key: tuple = ()
@@ -261,8 +279,14 @@ class CurveChart(pg.PlotWidget):
         milestones' target users and monthly operating cost from ``result``."""
         usage = usage if usage is not None else UsageModel(plan)
         self.usage = usage
-        self.curve = usage.evaluate(self.users)
         self.breaks = usage.breakpoints(USERS_MIN, USERS_MAX)
+        # a tier change or a plan step-up is a jump: evaluate just before it and at it, so the
+        # step is drawn vertical, not as a slope between two grid points
+        jumps = np.array([bp.users for bp in self.breaks if bp.kind in ("tier", "step-up")])
+        users = np.unique(np.concatenate([self.grid, jumps, jumps * (1 - 1e-9)])) if jumps.size else self.grid
+        if not np.array_equal(users, self.users):
+            self.users, self.x = users, np.log10(users)
+        self.curve = usage.evaluate(self.users)
         users = np.asarray(result.users, dtype=np.float64)
         operating = np.asarray(result.operating, dtype=np.float64)
         ok = (users > 0) & np.isfinite(users) & np.isfinite(operating)
@@ -384,14 +408,14 @@ class CurveChart(pg.PlotWidget):
             item.setVisible(on and math.isfinite(yi))
 
     def _draw_breakpoints(self, on: bool) -> None:
-        """Dashed verticals at the breakpoints, each label along its line at the top or the
-        bottom of the plot, whichever crosses fewer curves (call after the range is set)."""
+        """Dashed verticals at the breakpoints, each label along its line where it covers the
+        least of the curves (call after the range is set)."""
         plot = self.getPlotItem()
         breaks = self.drawn_breaks()
         while len(self.break_lines) < len(breaks):
             line = pg.InfiniteLine(angle=90, pen=_pen("#7f8c9d", 1, Qt.DashLine), label="",
-                                   labelOpts={"position": 0.97, "rotateAxis": (1, 0), "color": "#33404f",
-                                              "fill": (255, 255, 255, 235), "anchors": [(1, 0.5), (1, 0.5)]})
+                                   labelOpts={"position": 0.6, "rotateAxis": (1, 0), "color": "#33404f",
+                                              "fill": (255, 255, 255, 235), "anchors": [(0, 0.5), (0, 0.5)]})
             line.setZValue(15)  # above the curves: a label stays readable where a curve crosses it
             plot.addItem(line, ignoreBounds=True)
             self.break_lines.append(line)
@@ -407,12 +431,8 @@ class CurveChart(pg.PlotWidget):
             x = math.log10(bp.users)
             line.setPos(x)
             span = (label.textItem.boundingRect().width() + 10) / height if height > 50 else 0.45
-            fractions = self._fractions_at(x, y0, y1)
-            top = int(np.count_nonzero((fractions > 0.97 - span) & (fractions < 0.99)))
-            bottom = int(np.count_nonzero((fractions > 0.01) & (fractions < 0.03 + span)))
-            at_top = top <= bottom
-            label.anchors = [(1, 0.5), (1, 0.5)] if at_top else [(0, 0.5), (0, 0.5)]
-            label.setPosition(0.97 if at_top else 0.03)
+            label.anchors = [(0, 0.5), (0, 0.5)]  # the text starts at the position and reads upwards
+            label.setPosition(self._label_start(x, y0, y1, span))
             label.setText(text)
 
     def drawn_breaks(self) -> list[Breakpoint]:
@@ -422,15 +442,39 @@ class CurveChart(pg.PlotWidget):
         keep = set(names) if len(names) <= MAX_COMPONENTS_SHOWN else {n for n in names if self.is_shown(n)}
         return [bp for bp in self.breaks if bp.kind == "tier" or bp.subject in keep][:MAX_BREAKPOINTS_DRAWN]
 
-    def _fractions_at(self, x: float, y0: float, y1: float) -> np.ndarray:
-        """Heights (0 bottom, 1 top of the view) of the visible curves either side of ``x``."""
+    def _label_start(self, x: float, y0: float, y1: float, span: float) -> float:
+        """Where along a breakpoint line (0 bottom, 1 top) a label ``span`` long starts so that
+        it covers the least of the curves and the band there; ties go to the top, then the
+        bottom."""
+        occupied = self._occupied_at(x, y0, y1)
+        top = max(0.03, 0.97 - span)
+        starts = [top, 0.03, *np.arange(0.08, top, 0.05)]
+
+        def cover(start: float) -> float:
+            a, b = start, start + span
+            return sum(max(0.0, min(b, hi + 0.015) - max(a, lo - 0.015)) for lo, hi in occupied)
+
+        return float(min(starts, key=cover))
+
+    def _occupied_at(self, x: float, y0: float, y1: float) -> list[tuple[float, float]]:
+        """Height intervals (0 bottom, 1 top of the view) the visible curves cover at ``x``: the
+        segment each draws between its points either side, and the band between its edges."""
+        if y1 <= y0:
+            return []
         i = int(np.clip(np.searchsorted(self.x, x), 1, len(self.x) - 1))
-        ys = [item.yData[[i - 1, i]] for item in (self.total, self.band_low, self.band_high, *self.components.values())
-              if item.isVisible() and item.yData is not None and len(item.yData) == len(self.x)]
-        if not ys or y1 <= y0:
-            return np.empty(0)
-        values = np.concatenate(ys)
-        return (values[np.isfinite(values)] - y0) / (y1 - y0)
+        out = []
+        for item in (self.total, *self.components.values()):
+            if item.isVisible() and item.yData is not None and len(item.yData) == len(self.x):
+                seg = item.yData[[i - 1, i]]
+                seg = seg[np.isfinite(seg)]
+                if seg.size:
+                    out.append(((seg.min() - y0) / (y1 - y0), (seg.max() - y0) / (y1 - y0)))
+        if self.band.isVisible():
+            both = np.concatenate([self.band_low.yData[[i - 1, i]], self.band_high.yData[[i - 1, i]]])
+            both = both[np.isfinite(both)]
+            if both.size:
+                out.append(((both.min() - y0) / (y1 - y0), (both.max() - y0) / (y1 - y0)))
+        return out
 
     def _fit_range(self, band_on: bool) -> None:
         plot = self.getPlotItem()
