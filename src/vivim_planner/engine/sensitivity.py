@@ -4,7 +4,7 @@ Each numeric input cell is swung, one at a time, between a low and a high value 
 recomputed (:func:`vivim_planner.engine.economics.economics` on the scenario's plan and band):
 
 * an input with a range on its own row swings across it: an estimate's mid between the row's
-  low and high, a role's hourly rate between its rate low and high, a build cost line's or a
+  low and high (in the low or high scenario the estimate's low or high column swings +-20%), a role's hourly rate between its rate low and high, a build cost line's or a
   capital line's amount between its low and high, an infrastructure component between its low
   (both ends at low) and its high (both at high);
 * any other input swings by +-20% (:data:`DEFAULT_SWING`), kept within its field's bounds.
@@ -126,15 +126,22 @@ def row_label(plan: Plan, table: str, pos: int) -> str:
     return " ".join(parts) or f"row {pos + 2}"
 
 
-def _inputs(plan: Plan) -> list[tuple[str, int, str, float, float, float, str]]:
-    """``(table, pos, field, base, low, high, source)`` for every input to swing."""
+def _inputs(plan: Plan, band: str = "mid") -> list[tuple[str, int, str, float, float, float, str]]:
+    """``(table, pos, field, base, low, high, source)`` for every input to swing. Estimates: the
+    column of the scenario's band (mid across the row's low-high; low or high by +-20%)."""
     out = []
+    skip_estimates = {"low", "mid", "high"} - ({band} if band in ("low", "mid", "high") else set())
     for spec in SPECS.values():
         if spec.name in SKIP_TABLES:
             continue
         t = plan.tables[spec.name]
         for f in spec.fields:
-            if not f.is_numeric or f.name in SKIP_FIELDS or f.unit == "month" or (spec.name, f.name) in RANGE_ENDS:
+            if not f.is_numeric or f.name in SKIP_FIELDS or f.unit == "month":
+                continue
+            if spec.name == "estimates":
+                if f.name in skip_estimates:
+                    continue
+            elif (spec.name, f.name) in RANGE_ENDS:
                 continue
             col = t.column(f.name)
             for pos in range(len(t)):
@@ -181,7 +188,7 @@ def tornado(plan: Plan, scenario: str = "mid", by: str = "cost", top: int | None
     band = resolved.band
     base = economics(work, band, compute(work))
     swings: list[Swing] = []
-    inputs = _inputs(work)
+    inputs = _inputs(work, band)
     for table, pos, name, value, lo, hi, source in inputs:
         t = work.tables[table]
         both = table == "infra_components" and name == "low"

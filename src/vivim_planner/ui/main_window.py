@@ -16,6 +16,8 @@ from .controller import PlanController
 from .grid import GridView, ReportView
 from .reports import AuditModel
 from .curves_tab import CurvesTab
+from .economics_tab import EconomicsTab, SensitivityTab
+from .scenario_bar import ScenarioBar, ScenarioState, link_summary
 from .summary_tab import SummaryTab
 from .table_model import PlanTableModel
 
@@ -46,6 +48,16 @@ USAGE_TABS = (  # the operating-cost model by users; after the Audit, before its
                    ("segments", "User segments"), ("segment_usage", "Sessions per user per month, by segment")],
      "Cost per session = (cached x cache read + fresh) x input price + output x output price, less the batch discount."),
 )
+ECONOMICS_TABS = (  # revenue, capital and scenarios; before the Economics and Sensitivity views
+    ("Revenue", [("pricing_tiers", "Pricing tiers (cost per user from a usage segment, or typed)"),
+                 ("payment_fees", "Payment fees"), ("growth", "Growth plan: each step holds until the next")],
+     "Gross margin = (price - fees - cost per user) / price. Shares as 15% or 0.15."),
+    ("Capital", [("capital", "Starting capital and one-off startup costs"), ("dividend_policies", "Dividend policy")],
+     "Cash = capital - startup costs + each month's revenue - fees - operating cost - build spend."),
+    ("Scenarios", [("scenarios", "Scenarios (low, mid and high always exist)"),
+                   ("scenario_overrides", "Overrides: the scenario puts Value in Sheet / Row / Column")],
+     "Pick the scenario in the toolbar; every figure follows it. Duplicate… copies one with its overrides."),
+)
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +66,7 @@ class MainWindow(QMainWindow):
     def __init__(self, document: PlanDocument):
         super().__init__()
         self.controller = PlanController(document, self)
+        self.scenario = ScenarioState(self.controller, self)  # first on controller.changed (scenario_bar.py)
         self.grids: dict[str, GridView] = {}
         self.setWindowIcon(QApplication.windowIcon())
         self.tabs = QTabWidget(self)
@@ -68,6 +81,15 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self._grid_tab(tables, hint), title)
         self.curves = CurvesTab(self.controller, self)
         self.tabs.addTab(self.curves, "Curves")
+        for title, tables, hint in ECONOMICS_TABS:
+            self.tabs.addTab(self._grid_tab(tables, hint), title)
+        self.economics = EconomicsTab(self.controller, self.scenario, self)
+        self.tabs.addTab(self.economics, "Economics")
+        self.sensitivity = SensitivityTab(self.controller, self.scenario, self)
+        self.tabs.addTab(self.sensitivity, "Sensitivity")
+        self.scenario_bar = ScenarioBar(self.scenario, self)
+        self.addToolBar(self.scenario_bar)
+        link_summary(self.scenario, self.summary)
         self.tabs.setCurrentIndex(self.tab_index("Summary"))
         self._build_actions()
         self.status_info = QLabel()

@@ -59,6 +59,19 @@ def _nice_step(span: float) -> float:
     return 10 * mag
 
 
+def tick_money(value: float, step: float, currency: str) -> str:
+    """An axis tick with just the decimals its step needs: ``$3.690M`` beside ``$3.695M``
+    (compact money alone would print both as ``$3.69M``)."""
+    from ..domain.currency import currency_prefix
+
+    a = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= limit:
+            decimals = max(0, -math.floor(math.log10(step / limit) + 1e-9)) if step < limit else 0
+            return f"{'-' if value < 0 else ''}{currency_prefix(currency)}{a / limit:,.{decimals}f}{suffix}"
+    return fmt.money(value, currency, 0 if step >= 1 else 2)
+
+
 def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> list[Item]:
     """Everything the chart draws at ``width`` x ``height`` logical pixels (at most ``top`` bars)."""
     items: list[Item] = [Item("rect", 0, 0, width, height, "#ffffff")]
@@ -95,7 +108,7 @@ def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> lis
     while tick < hi:
         x = x_of(tick)
         items.append(Item("line", x, top_y, x, bottom_y, "#e3e8ef"))
-        items.append(Item("text", x, bottom_y + 16, text=fmt.compact_money(tick, cur), size=10.5, anchor="middle"))
+        items.append(Item("text", x, bottom_y + 16, text=tick_money(tick, step, cur), size=10.5, anchor="middle"))
         tick += step
     items.append(Item("text", (left + right) / 2, height - 10, text=f"Total cost of the plan ({cur})", size=11,
                        anchor="middle"))
