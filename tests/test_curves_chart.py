@@ -201,3 +201,20 @@ def test_screenshot_of_the_curves_tab(qapp, tmp_path):
     screenshot(str(path), str(tmp_path / "curves.png"), "Curves")
     img = QImage(str(tmp_path / "curves.png"))
     assert img.width() == 1280 and non_white_share(img) > 0.01
+
+
+def test_breakpoint_labels_stay_inside_the_plot_when_the_chart_is_resized(qtbot):
+    plan = usage_plan(extra=False)
+    chart = CurveChart()
+    qtbot.addWidget(chart)
+    chart.resize(1280, 720)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.update_from(plan, compute(plan))
+    for size in ((900, 380), (1400, 800)):
+        chart.resize(*size)
+        qtbot.waitUntil(lambda size=size: chart.width() == size[0])
+        height = chart.getPlotItem().vb.height()
+        for line in chart.break_lines:  # each label starts at orthoPos and runs its text's length up
+            length = line.label.textItem.boundingRect().width() / height
+            assert 0.0 <= line.label.orthoPos and line.label.orthoPos + length <= 1.0, (size, line.label.toPlainText())

@@ -218,6 +218,7 @@ class CurveChart(pg.PlotWidget):
         self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 46))
         self._legend_key: tuple = ()
         self.scene().sigMouseMoved.connect(self._on_mouse)
+        plot.vb.sigResized.connect(self._on_resized)  # label lengths are fractions of the plot's height
         self.setMinimumHeight(260)
         self._apply_kind()
 
@@ -434,6 +435,10 @@ class CurveChart(pg.PlotWidget):
             label.anchors = [(0, 0.5), (0, 0.5)]  # the text starts at the position and reads upwards
             label.setPosition(self._label_start(x, y0, y1, span))
             label.setText(text)
+
+    def _on_resized(self, *_args) -> None:  # noqa: ANN002
+        if self.curve is not None:
+            self._draw_breakpoints(self.is_shown(BREAKPOINTS))
 
     def drawn_breaks(self) -> list[Breakpoint]:
         """The breakpoints drawn: tier starts, and those of the components shown (all of them
