@@ -171,3 +171,22 @@ def test_cli_compare_prints_scenarios_side_by_side_with_variances(capsys):
     old = next(s for s in data["scenarios"] if s["scenario"] == "Old price $7.99")
     assert old["variance"]["break_even_subscribers"] == -2
     assert old["figures"]["margin:Prism"] == pytest.approx((7.99 - 0.62568) / 7.99, abs=1e-4)
+
+
+def test_every_other_report_takes_scenario_too(tmp_path, capsys):
+    plan = _load(KALEI)
+    insert_rows(plan, "scenarios", 3, [{"name": "Heavy users"}]).apply(plan)
+    sid = plan.find_ref("scenarios", "Heavy users")
+    insert_rows(plan, "scenario_overrides", len(plan.tables["scenario_overrides"]), [
+        {"scenario": sid, "sheet": "Segments", "row": "Prism subscriber", "field": "Share of users", "value": "50%"},
+    ]).apply(plan)
+    path = tmp_path / "k.vivim"
+    PlanDocument.create(path, plan).close()
+    assert main(["curve", str(path), "--users", "1000", "--json"]) == 0
+    base = json.loads(capsys.readouterr().out)
+    assert main(["curve", str(path), "--users", "1000", "--json", "--scenario", "Heavy users"]) == 0
+    heavy = json.loads(capsys.readouterr().out)
+    assert heavy != base  # more Prism subscribers cost more LLM tokens
+    assert main(["export", str(path), str(tmp_path / "x.xlsx"), "--scenario", "nope"]) == 2
+    assert 'no scenario "nope"' in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()

@@ -67,13 +67,29 @@ def _scenario(text: str) -> str:
     return low if low in SCENARIOS else text.strip()
 
 
+VIEW_SCENARIO: str | None = None
+"""``--scenario`` of a command that does not handle scenarios itself (curve, chart, export,
+screenshot): :func:`_open_readonly` hands such a command the plan as the scenario leaves it."""
+_OWN_SCENARIO = ("summary", "audit", "compare", "tornado", "import")  # these read --scenario themselves (or never)
+
+
 def _open_readonly(path: str):  # noqa: ANN202 - PlanDocument, imported lazily with storage
-    """Open a plan read-only; :class:`CliError` for anything that is not a readable plan."""
+    """Open a plan read-only; :class:`CliError` for anything that is not a readable plan, or
+    for a ``--scenario`` (:data:`VIEW_SCENARIO`) the plan does not have."""
     from .domain import PlanError
     from .storage import PlanDocument
 
     try:
-        return PlanDocument.open(path, readonly=True)
+        doc = PlanDocument.open(path, readonly=True)
+        if VIEW_SCENARIO:
+            from .engine.scenarios import resolve_scenario
+
+            try:
+                doc.plan = resolve_scenario(doc.plan, VIEW_SCENARIO).plan
+            except PlanError:
+                doc.close()
+                raise
+        return doc
     except PlanError as e:
         raise CliError(str(e)) from None
     except OSError as e:  # permissions and the like
@@ -216,7 +232,9 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from .domain import PlanError
     from .ui.app import screenshot
+    from .ui.scenario_bar import ScenarioState
 
+    ScenarioState.initial = VIEW_SCENARIO or "mid"  # the window opens on the scenario
     try:
         screenshot(str(args.plan), str(out), args.tab)
     except PlanError as e:
@@ -361,6 +379,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.vivim", help="the plan file to create")
     p.add_argument("--force", action="store_true", help="replace OUT.vivim if it exists")
     p.set_defaults(func=cmd_import, parser=p)
+
+    for name, p in sub.choices.items():  # every other report takes --scenario too (see VIEW_SCENARIO)
+        if name not in _OWN_SCENARIO:
+            p.add_argument("--scenario", dest="view_scenario", type=_scenario, default=None, metavar="S",
+                           help="the plan as scenario S leaves it (low, mid, high, bottom-up or a named one)")
     return parser
 
 
@@ -398,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def go() -> int:
         if args_in and (args_in[0] in COMMANDS or args_in[0] in ("-h", "--help", "--version")):
             args = build_parser().parse_args(args_in)
+            global VIEW_SCENARIO
+            VIEW_SCENARIO = getattr(args, "view_scenario", None)
             if args.command is None:
                 return cmd_window(None)
             return args.func(args)

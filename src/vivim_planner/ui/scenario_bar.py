@@ -32,14 +32,17 @@ class ScenarioState(QObject):
     ``error`` (why the chosen scenario could not be applied: it then shows the plan as it is)."""
 
     changed = Signal(str)
+    initial = "mid"
+    """The scenario a new window opens on (``vivim-planner screenshot --scenario S`` sets it)."""
 
     def __init__(self, controller: PlanController, parent: QObject | None = None):
         super().__init__(parent)
         self.controller = controller
-        self.name = "mid"
+        self.name = type(self).initial if type(self).initial in self.names() else "mid"
         self.error = ""
         self.resolved: Resolved = resolve_scenario(controller.plan, "mid")
         self._overriding = False  # the controller's result and usage model are the scenario's
+        self._resolve()
         controller.changed.connect(self._on_edit)  # first connected: runs before every view
         controller.document_replaced.connect(self._on_replaced)
 
@@ -183,6 +186,7 @@ def link_summary(state: ScenarioState, summary) -> None:  # noqa: ANN001 - Summa
 
     state.changed.connect(follow)
     summary.scenario.currentTextChanged.connect(pick)
+    follow(state.name)
 
 
 class ScenarioBar(QToolBar):
