@@ -169,3 +169,32 @@ def test_cli_export_then_import(tmp_path, capsys):
     finally:
         a.close()
         b.close()
+
+
+QT_PROBE = """
+import atexit, json, runpy, sys
+out = sys.argv[1]
+def report():
+    with open(out, 'w') as fh:
+        json.dump(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')
+                         or m.startswith('vivim_planner.ui')), fh)
+atexit.register(report)
+sys.argv = ['vivim-planner'] + sys.argv[2:]
+runpy.run_module('vivim_planner', run_name='__main__')
+"""
+
+
+def test_export_and_import_commands_never_import_qt(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    xlsx, csv_dir, plan = tmp_path / "v.xlsx", tmp_path / "csv", tmp_path / "v.vivim"
+    for args in (["export", str(SAMPLE), str(xlsx)], ["export", str(SAMPLE), str(csv_dir), "--csv"],
+                 ["import", str(xlsx), str(plan)]):
+        probe = tmp_path / "loaded.json"
+        r = subprocess.run([sys.executable, "-c", QT_PROBE, str(probe), *args], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(probe.read_text()) == [], args
+    assert plan.exists() and len(list(csv_dir.glob("*.csv"))) > 8
