@@ -65,3 +65,13 @@ def test_vivim_pays_70_percent_of_m10_profit_to_users():
     assert e.dividend_users.sum() == pytest.approx(0.7 * 3 * 26_475)
     assert e.break_even_month == 17  # M9's revenue covers its operations from its first month
     assert e.stream_revenue[16] == 45_000
+
+
+def test_without_a_growth_plan_the_milestones_are_the_steps():
+    e = economics(_load(SAMPLES / "vivim.vivim"))
+    assert [s.name.split()[0] for s in e.steps] == [f"M{i}" for i in range(1, 11)]
+    m9 = e.steps[8]
+    # seed 000 M9: $45,000 revenue offset against $14,025 of monthly ops: "Net Platform Cost ($30,975)"
+    assert (m9.month, m9.revenue, m9.cost, m9.profit) == (17, 45_000, 14_025, 30_975)
+    assert m9.margin == pytest.approx(30_975 / 45_000)
+    assert math.isnan(e.steps[0].margin)  # M1 earns nothing

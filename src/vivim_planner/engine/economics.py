@@ -33,6 +33,8 @@ Definitions (DESIGN.md field terms; seeds 003 sections 5, 6, 9 and 12, 000 M9/M1
 * **Runway** = months of the timeline the cash covers before it first falls below zero; past
   the timeline the last month's net flow continues; ``None`` when the cash never runs out (or
   the plan holds no capital). **Runway without revenue**: the same with revenue left out.
+* **Steps**: each growth step at its first month (without growth steps, each milestone at its
+  start month): users, paying, revenue, fees, cost, profit and margin = profit / revenue.
 * **Dividend pool** (first policy): from its milestone's start, the month's profit (or revenue)
   when positive; users get ``users_share`` of it (seed 001: 70% users / 30% platform).
 """
@@ -383,13 +385,18 @@ def economics(plan: Plan, band: str = "mid", result: PlanResult | None = None,
             notes.append(f"{len(divs)} dividend policies: the first ({policy}) applies")
 
     steps = []
-    for k in step_rows:
-        first = int(g_month[k])
+    if step_rows:
+        starts_of = [(growth.get(int(k), "name"), int(g_month[k])) for k in step_rows]
+    else:  # no growth plan: the milestones, in time order, are the steps
+        order = np.lexsort((np.arange(len(ms)), ends, starts)) if len(ms) else []
+        starts_of = [(f"{ms.get(int(p), 'code')} {ms.get(int(p), 'name')}".strip(), int(starts[p]))
+                     for p in order if not math.isnan(starts[p])]
+    for name, first in starts_of:
         i = first - 1
         if not 0 <= i < horizon:
             continue
         rev = float(revenue[i])
-        steps.append(StepEconomics(growth.get(int(k), "name"), first, float(users[i]), float(paying[i]), rev,
+        steps.append(StepEconomics(name, first, float(users[i]), float(paying[i]), rev,
                                    float(fees[i]), float(operating[i]), float(profit[i]),
                                    float(profit[i] / rev) if rev > 0 else math.nan))
 

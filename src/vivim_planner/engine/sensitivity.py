@@ -176,6 +176,11 @@ def _inputs(plan: Plan, band: str = "mid") -> list[tuple[str, int, str, float, f
     return out
 
 
+def input_count(plan: Plan, band: str = "mid") -> int:
+    """How many cells :func:`tornado` would swing (each costs two recomputations)."""
+    return len(_inputs(plan, band))
+
+
 def tornado(plan: Plan, scenario: str = "mid", by: str = "cost", top: int | None = None) -> Tornado:
     """Swing every input of ``plan`` under ``scenario`` and rank them (see the module doc).
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridL
                                QLabel, QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from ..engine.economics import Economics, economics
-from ..engine.sensitivity import Tornado, tornado
+from ..engine.sensitivity import Tornado, input_count, tornado
 from . import format as fmt
 from .charts import MoneyAxis, _style
 from .controller import PlanController
@@ -29,6 +29,8 @@ from .summary_tab import CARD_STYLE, _Card
 from .tornado_chart import TornadoChart
 
 GREEN, RED = "#1a7f37", "#b42318"
+AUTO_INPUTS = 1500
+"""Up to this many inputs the tornado recomputes by itself (a second or two); above, on request."""
 
 
 def _pct(x: float) -> str:
@@ -149,7 +151,7 @@ class EconomicsTab(QWidget):
                              "Own figure, else the usage segment's LLM cost per user", "Price - fees - cost per user",
                              "(price - fees - cost per user) / price", "Share of active users on the tier"])
         lv.addWidget(self.tiers)
-        lv.addWidget(QLabel("<b>Growth steps</b> (a month at each step's start)"))
+        lv.addWidget(QLabel("<b>Growth steps</b> (a month at each step's start; without a growth plan, each milestone's)"))
         self.steps = _table(["Step", "From month", "Active users", "Paying", "Revenue", "Monthly cost", "Profit", "Margin"],
                             ["", "", "", "Paying subscribers", "Subscriptions + revenue offsets", "Operating cost",
                              "Revenue - fees - monthly cost", "Profit / revenue"])
@@ -243,7 +245,8 @@ class SensitivityTab(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color: #5b6572;")
         bar.addWidget(self.status, 1)
-        for text, slot in (("Export PNG…", self.export_png_dialog), ("Export SVG…", self.export_svg_dialog)):
+        for text, slot in (("Recompute", self.recompute), ("Export PNG…", self.export_png_dialog),
+                           ("Export SVG…", self.export_svg_dialog)):
             b = QToolButton(self)
             b.setText(text)
             b.clicked.connect(slot)
@@ -258,15 +261,22 @@ class SensitivityTab(QWidget):
         controller.document_replaced.connect(lambda: self._mark_stale())
         state.changed.connect(lambda _n: self._mark_stale())
 
+    def _too_big(self) -> bool:
+        n = input_count(self.state.plan, self.state.band)
+        if n > AUTO_INPUTS:
+            self.status.setText(f"{n:,} inputs to swing: press Recompute (it recomputes the plan {2 * n:,} times)")
+            return True
+        return False
+
     def _mark_stale(self, delay: int = 400) -> None:
         self._stale = True
-        if self.isVisible():
+        if self.isVisible() and not self._too_big():
             self.status.setText("Recomputing…")
             self._timer.start(delay)
 
     def showEvent(self, event) -> None:  # noqa: N802, ANN001
         super().showEvent(event)
-        if self._stale:
+        if self._stale and not self._too_big():
             self._timer.start(0)
 
     def recompute(self) -> None:
