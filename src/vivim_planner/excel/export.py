@@ -31,7 +31,7 @@ from ..domain.currency import currency_prefix
 from ..domain.schema import ALLOCATIONS, BUILD_ITEMS, ESTIMATES, MILESTONES, OPERATING_COSTS, REVENUES
 from ..domain.table import TableSpec
 from ..engine import Finding, PlanResult, audit, category_key, compute, metric_values
-from ..engine.rollup import PERSONNEL, positions_of
+from ..engine.rollup import positions_of
 from . import formulas as F
 from .formulas import CURRENCY_NAME, HOURS_NAME, PLAN_NAME, ROLLUP_SHEET, Derived, criterion, whole_column
 from .styles import (NOTES_WIDTH, Styles, decimals_needed, money_decimals, number_format, number_width,
@@ -192,9 +192,9 @@ class _Writer:
         t = plan.tables[spec.name]
         n = len(t)
         derived: tuple[Derived, ...] = F.derived_columns(spec, plan)
-        extra_cols: list[tuple[str, str]] = []  # stated figures: computed / difference / audit
+        extra_cols: list[str] = []  # stated figures: the computed figure beside the stated one
         if spec.name == "stated_figures":
-            extra_cols = [("Computed", "money"), ("Difference", "money"), ("Audit", "text")]
+            extra_cols = ["Computed", "Difference", "Audit"]
         n_in = len(spec.fields)
         id_col = n_in + len(derived) + len(extra_cols)
         refs_col = {f.name: column_letter(i) for i, f in enumerate(spec.fields)}
@@ -209,7 +209,7 @@ class _Writer:
             ws.write_string(0, n_in + i, d.label, st.get("header_formula"))
             if d.help:
                 ws.write_comment(0, n_in + i, f"Formula: {d.help}", {"visible": False, "x_scale": 1.6})
-        for i, (label, _k) in enumerate(extra_cols):
+        for i, label in enumerate(extra_cols):
             ws.write_string(0, n_in + len(derived) + i, label, st.get("header_formula"))
         ws.write_string(0, id_col, ROW_ID, st.get("header_formula"))
         ws.write_comment(0, id_col, "Keeps each row's identity for the import back into VIVIM Planner. "
@@ -348,7 +348,6 @@ class _Writer:
         money = st.money(*money_decimals(np.asarray(sf.column("value"))))
         val_col = column_letter(spec.column_index("value"))
         comp_col = column_letter(c0)
-        texts = []
         for p in range(len(sf)):
             row = sf.row(p)
             mid = int(row["milestone"] or 0)
@@ -365,7 +364,6 @@ class _Writer:
                          f'=IF({comp_col}{r}="","",{comp_col}{r}-{val_col}{r})', st.get("formula", fmt_num), diff)
             message = flagged_groups.get(self._group_key(row))
             text = message if message else "matches"
-            texts.append(text)
             ws.write_string(p + 1, c0 + 2, text, st.get("flag" if message else "static", text_wrap=bool(message)))
             if message:
                 ws.set_row(p + 1, 13.5 * max(1, math.ceil(len(message) / 80)) + 2)
@@ -539,7 +537,6 @@ class _Writer:
         fmt["variance"] = st.get("formula", "0.0%")
         text_fmt = st.get("formula", "@")
         int_fmt = st.get("formula", "#,##0")
-        n_ms_in = len(MILESTONES.fields)
         ms_col = {f.name: column_letter(i) for i, f in enumerate(MILESTONES.fields)}
         rollup = {k: whole_column(ROLLUP_SHEET, F.ROLLUP_COLUMNS.index(k)) for k in
                   ("est_low", "est_mid", "est_high", "bu_mid")}
@@ -686,7 +683,6 @@ class _Writer:
             ws.write_string(head, c, heads.get(c, ""), st.get("header" if c < 6 else "header_formula"))
         computed_col = self._computed_cells()
         money = st.money(*money_decimals(np.asarray([f.stated for f in self.findings])))
-        prefix_fmt = st.get("static", money)
         for i, f in enumerate(self.findings):
             r = head + 1 + i
             sheet, _, addr = f.cell.partition("!")
@@ -717,7 +713,6 @@ class _Writer:
             ws.merge_range(r, 8, r, len(SUMMARY_COLUMNS) - 1, f.message, st.get("static", text_wrap=True))
             lines = max(1, math.ceil(len(f.message) / 105))
             ws.set_row(r, 13.5 * lines + 2)
-        _ = prefix_fmt
         return head + 1 + n
 
     def _computed_cells(self) -> dict[tuple[str, str], tuple[str, str]]:
@@ -835,4 +830,4 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
     return info
 
 
-__all__ = ["ExportInfo", "PERSONNEL", "ROW_ID", "export_workbook", "sheet_order"]
+__all__ = ["ExportInfo", "ROW_ID", "SUMMARY_HEADER_ROW", "export_workbook", "sheet_order"]

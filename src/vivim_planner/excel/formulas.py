@@ -19,7 +19,6 @@ Tables without derived columns (and every table added later) are plain inputs.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -263,7 +262,3 @@ ROLLUP_COLUMNS = ("milestone", "category", "bu_low", "bu_mid", "bu_high", "state
                   "stated_high", "est_low", "est_mid", "est_high")
 ROLLUP_HEADERS = ("Milestone", "Category", "Bottom-up low", "Bottom-up mid", "Bottom-up high",
                   "Stated low", "Stated mid", "Stated high", "Estimate low", "Estimate mid", "Estimate high")
-
-
-def is_blank(value: float) -> bool:
-    return isinstance(value, float) and math.isnan(value)
