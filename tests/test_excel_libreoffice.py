@@ -150,3 +150,67 @@ def test_changing_inputs_in_the_workbook_changes_every_dependent_total(recalc, t
         assert _close(ws.cell(total, col).value, r.totals[key]), key
     assert r.totals["bottom_up"] != compute(load_synthetic().make_plan(milestones=5, roles=8, allocations=120,
                                                                        cost_lines=30)).totals["bottom_up"]
+
+
+def _awkward_plan():  # noqa: ANN202 - Plan
+    """Names that are wildcards, operators or quotes to a spreadsheet, empty cells everywhere
+    the engine has a fallback, estimates clipped into stated bounds, a milestone without users,
+    milestones out of time order, and one stated figure of every metric."""
+    from vivim_planner.commands import History, InMemory, insert_rows
+    from vivim_planner.domain import Plan, PlanSettings
+
+    plan = Plan(PlanSettings(name='Q&A "beta"', currency="CHF", hours_per_month=151.5))
+    h = History(InMemory(plan))
+    h.push(insert_rows(plan, "milestones", 0, [
+        {"code": "=M2", "name": "Later, listed first", "start_month": 4, "end_month": 6, "target_users": 1500},
+        {"code": "M*", "name": "Wildcard code", "start_month": 1, "end_month": 3},
+        {"code": "m?", "name": "Same start as =M2", "start_month": 4, "end_month": 5, "target_users": 300}]))
+    h.push(insert_rows(plan, "roles", 0, [
+        {"name": "C++ dev*", "hourly_rate": 97.25}, {"name": "~tilde", "hourly_rate": 40},
+        {"name": "No rate"}]))
+    h.push(insert_rows(plan, "allocations", 0, [
+        {"milestone": "M*", "role": "C++ dev*", "months": 3, "fte": 1 / 3, "stated_cost": 9_000},
+        {"milestone": "=M2", "role": "~tilde", "hourly_rate": 55.5, "months": 2, "fte": 0.75},
+        {"milestone": "m?", "role": "No rate", "months": 1, "fte": 1},
+        {"milestone": "m?", "role": "No rate", "lump_sum": 4_321},
+        {"milestone": "=M2", "role": "C++ dev*", "months": "", "fte": 1}]))
+    h.push(insert_rows(plan, "build_items", 0, [
+        {"milestone": "M*", "category": "R&D *", "description": "qty x unit", "quantity": 3, "unit_cost": 19.99},
+        {"milestone": "M*", "category": "r&d *", "description": "range", "low": 500, "high": 2_000},
+        {"milestone": "=M2", "category": "Legal?", "description": "one end", "high": 1_250},
+        {"milestone": "=M2", "category": "Personnel", "description": "contractor", "amount": 3_000},
+        {"milestone": "m?", "category": "Legal?", "description": "nothing given"}]))
+    h.push(insert_rows(plan, "estimates", 0, [
+        {"milestone": "M*", "category": "R&D *", "low": 100, "high": 900},  # empty mid: bottom-up clipped
+        {"milestone": "=M2", "category": "Personnel", "mid": 20_000},
+        {"milestone": "=M2", "category": "Marketing", "low": 1_000, "mid": 2_000, "high": 4_000},
+        {"milestone": "m?", "category": "Legal?"}]))
+    h.push(insert_rows(plan, "operating_costs", 0, [
+        {"milestone": "=M2", "driver": "API", "quantity": 120_000, "unit_cost": 0.0004},
+        {"milestone": "m?", "driver": "Hosting", "amount": 80}, {"milestone": "M*", "driver": "Free"}]))
+    h.push(insert_rows(plan, "revenues", 0, [{"milestone": "=M2", "source": "Pro", "amount": 99.5}]))
+    h.push(insert_rows(plan, "stated_figures", 0, [
+        {"milestone": m, "metric": metric, "bound": bound, "category": cat, "value": 1}
+        for m, metric, bound, cat in [
+            ("M*", "allocations_subtotal", "value", ""), ("M*", "build_subtotal", "low", "R&D *"),
+            ("=M2", "build_subtotal", "value", "Legal?"), ("M*", "estimate_total", "high", ""),
+            ("=M2", "operating_total", "value", ""), ("=M2", "revenue_total", "value", ""),
+            ("=M2", "net_operating", "value", ""), ("m?", "cost_per_user", "value", ""),
+            ("M*", "cost_per_user", "value", ""), ("=M2", "users", "value", ""),
+            ("", "consolidated_total", "low", ""), ("", "consolidated_total", "value", ""),
+            ("M*", "allocations_subtotal", "mid", "")]]))
+    return plan
+
+
+def test_libreoffice_agrees_on_an_awkward_plan(recalc, tmp_path):
+    plan = _awkward_plan()
+    out = tmp_path / "awkward.xlsx"
+    info = export_workbook(plan, out)
+    lo = openpyxl.load_workbook(recalc(out), data_only=True)
+    bad = [f"{sheet}!{a}: LibreOffice {lo[sheet][a].value!r}, cached {v!r}"
+           for sheet, cells in info.formula_cells.items() for a, v in cells.items()
+           if not _close(lo[sheet][a].value, v)]
+    assert not bad, "\n".join(bad)
+    r = compute(plan)
+    assert info.formula_cells["Summary"][f"G{FIRST + len(plan.milestones)}"] == r.totals["mid"]
+    assert sum(isinstance(v, float) for v in info.formula_cells["Stated figures"].values()) >= 10
