@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from vivim_planner.commands import History, InMemory, insert_rows, replace_plan
 from vivim_planner.domain import CellError, Plan, PlanSettings
 from vivim_planner.engine import compute, summary
-from vivim_planner.excel import export_csv, export_workbook, import_command, import_workbook
+from vivim_planner.excel import WorkbookError, export_csv, export_workbook, import_command, import_workbook
 from vivim_planner.excel.export import ROW_ID, SUMMARY_HEADER_ROW
 from vivim_planner.storage import PlanDocument
 from plan_helpers import load_synthetic, snapshot
@@ -358,3 +358,36 @@ def test_generated_plans_round_trip(plan, tmp_path_factory):
     for p, cost in enumerate(r.allocation_cost):
         cached = info.formula_cells["Team"][f"K{p + 2}"]
         assert (cached == "") if math.isnan(cost) else (cached == cost)
+
+
+def test_a_workbook_from_before_a_table_existed_keeps_that_table(vivim, tmp_path):
+    """A table added to the planner after the export (its sheet absent and not in the workbook's
+    list of sheets) keeps the open plan's rows; a sheet the list names must be there."""
+    from vivim_planner.domain import ALL_TABLES
+
+    out = tmp_path / "v.xlsx"
+    export_workbook(vivim, out)
+    referenced = {f.ref_table for s in ALL_TABLES for f in s.fields if f.ref_table}
+    newer = [s for s in ALL_TABLES[8:] if len(vivim.tables[s.name]) and s.name not in referenced]
+    if not newer:
+        pytest.skip("the VIVIM sample has rows in no table added after the first eight")
+    spec = newer[0]
+    rows = len(vivim.tables[spec.name])
+
+    def edit(wb):  # noqa: ANN001 - as exported by a version without that table
+        wb.remove(wb[spec.sheet])
+        for prop in wb.custom_doc_props.props:
+            if prop.name.startswith("VIVIM sheets"):
+                prop.value = "|".join(n for n in prop.value.split("|") if n != spec.sheet)
+
+    old = _edited_copy(out, tmp_path / "old.xlsx", edit)
+    result = import_workbook(old, vivim)
+    assert snapshot(result.plan) == snapshot(vivim)
+    assert result.report.lines() == [f"{spec.sheet}: not in the workbook (exported before this table existed); "
+                                     f"kept the open plan's {rows} rows"]
+    alone = import_workbook(old)  # no open plan to keep rows from
+    assert len(alone.plan.tables[spec.name]) == 0
+    missing = _edited_copy(out, tmp_path / "missing.xlsx", lambda wb: wb.remove(wb[spec.sheet]))
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(missing, vivim)  # the workbook says it had the sheet: deleted, not older
+    assert info.value.errors == [f"{spec.sheet}: the sheet is missing"]
