@@ -30,6 +30,7 @@ def _window(qtbot, tmp_path, name: str) -> MainWindow:
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    w.tabs.setCurrentIndex(w.tab_index("Economics"))  # the view recomputes while it is shown
     return w
 
 
@@ -56,6 +57,13 @@ def test_economics_view_shows_kalei_margins_and_break_even(qtbot, tmp_path):
     assert prism[1] == "$4.99" and prism[3] == "$0.6257" and prism[5] == "87.5%"
     assert w.economics.cards["be_subs"].value.text() == "4"
     assert _step_row(w, "Phase 1: Launch")[-1] == "62.6%"
+    # scenarios side by side: break-even subscribers at $4.99 and at the old $7.99
+    t = w.economics.compare
+    headers = [t.horizontalHeaderItem(j).text() for j in range(t.columnCount())]
+    row = [t.item(r, 0).text() for r in range(t.rowCount())].index("Break-even subscribers")
+    assert t.item(row, headers.index("mid")).text() == "4"
+    old = t.item(row, headers.index("Old price $7.99"))
+    assert old.text() == "2" and old.toolTip() == "−2 against mid (−50%)"
 
 
 def test_switching_scenario_changes_the_economics_and_matches_the_cli(qtbot, tmp_path):

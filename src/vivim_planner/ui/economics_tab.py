@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
+from ..engine.compare import ROWS, compare_data
 from ..engine.economics import Economics, economics
 from ..engine.sensitivity import Tornado, input_count, tornado
 from . import format as fmt
@@ -67,6 +68,18 @@ class SignedMoneyAxis(MoneyAxis):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
         return [("−" if v < 0 else "") + fmt.compact_money(abs(v * scale), self.currency) for v in values]
+
+
+def _fmt_figure(v: object, kind: str, currency: str) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    if kind == "pct":
+        return f"{v * 100:.1f}%"
+    if kind == "months":
+        return f"{v:,.1f}"
+    if kind == "int":
+        return f"{v:,.0f}"
+    return fmt.compact_money(v, currency)
 
 
 class RunwayChart(pg.PlotWidget):
@@ -156,6 +169,11 @@ class EconomicsTab(QWidget):
                             ["", "", "", "Paying subscribers", "Subscriptions + revenue offsets", "Operating cost",
                              "Revenue - fees - monthly cost", "Profit / revenue"])
         lv.addWidget(self.steps)
+        lv.addWidget(QLabel("<b>Scenarios side by side</b> (variance against mid in the tooltip; "
+                            "the current scenario in bold)"))
+        self.compare = _table(["Figure"], [""])
+        self.compare.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        lv.addWidget(self.compare)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #5b6572;")
@@ -168,12 +186,22 @@ class EconomicsTab(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([640, 700])
         outer.addWidget(split, 1)
+        self._stale = True
         controller.changed.connect(self.refresh)
         controller.document_replaced.connect(self.refresh)
         state.changed.connect(self.refresh)
-        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self, *_args) -> None:  # noqa: ANN002
+        """Recompute now if the tab is shown, else when it is next shown (edits stay fast)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         c, s = self.controller, self.state
         e = economics(s.plan, s.band, c.result, c.usage)
         self.economics = e
@@ -224,6 +252,41 @@ class EconomicsTab(QWidget):
         self.notes.setText(" ".join(e.notes) or "Gross margin = (price − fees − cost per user) / price. "
                            "Break-even subscribers = fixed monthly cost / contribution per paying subscriber, rounded up.")
         self.chart.update_from(e)
+        self._fill_compare()
+
+    def _fill_compare(self) -> None:
+        from ..domain import PlanError
+
+        try:
+            data = compare_data(self.controller.plan)
+        except PlanError as err:  # a scenario whose override no longer fits: say so, show the rest
+            self.compare.setRowCount(0)
+            self.notes.setText(str(err))
+            return
+        cur = data["currency"]
+        scen = data["scenarios"]
+        keys = list(ROWS) + sorted({(k, f"Margin {k.split(':', 1)[1]}", "pct") for x in scen for k in x["figures"]
+                                    if k.startswith("margin:")})
+        t = self.compare
+        t.setColumnCount(1 + len(scen))
+        t.setHorizontalHeaderLabels(["Figure"] + [x["scenario"] for x in scen])
+        t.setRowCount(len(keys))
+        for i, (k, label, kind) in enumerate(keys):
+            t.setItem(i, 0, _item(label, right=False))
+            for j, x in enumerate(scen, 1):
+                v, dv, pct = x["figures"].get(k), x["variance"].get(k), x["variance_pct"].get(k)
+                text = _fmt_figure(v, kind, cur)
+                tip = "" if not dv else f"{'+' if dv > 0 else '−'}{_fmt_figure(abs(dv), kind, cur)} against {data['base']}" \
+                    + (f" ({pct:+.0f}%)".replace("-", "−") if isinstance(pct, (int, float)) else "")
+                it = _item(text, tip)
+                if x["scenario"] == self.state.name:
+                    f = it.font()
+                    f.setBold(True)
+                    it.setFont(f)
+                t.setItem(i, j, it)
+        for j in range(1, t.columnCount()):
+            t.resizeColumnToContents(j)
+        t.setFixedHeight(t.horizontalHeader().height() + 22 * max(t.rowCount(), 1) + 6)
 
 
 class SensitivityTab(QWidget):
