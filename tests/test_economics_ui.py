@@ -148,6 +148,10 @@ def test_sensitivity_tab_draws_and_exports_the_tornado(qtbot, tmp_path):
     png = w.sensitivity.export(tmp_path / "t.png")
     svg = w.sensitivity.export(tmp_path / "t.svg")
     assert png.read_bytes()[:4] == b"\x89PNG" and "M7 Personnel" in svg.read_text()
+    w.sensitivity.copy_chart()
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().image().width() == 2400  # 1200 logical pixels at 2x
     w.scenario.set_scenario("high")
     qtbot.waitUntil(lambda: not w.sensitivity._stale, timeout=10_000)
     assert w.sensitivity.tornado.scenario == "high"

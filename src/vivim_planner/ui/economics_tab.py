@@ -308,8 +308,8 @@ class SensitivityTab(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color: #5b6572;")
         bar.addWidget(self.status, 1)
-        for text, slot in (("Recompute", self.recompute), ("Export PNG…", self.export_png_dialog),
-                           ("Export SVG…", self.export_svg_dialog)):
+        for text, slot in (("Recompute", self.recompute), ("Copy", self.copy_chart),
+                           ("Export PNG…", self.export_png_dialog), ("Export SVG…", self.export_svg_dialog)):
             b = QToolButton(self)
             b.setText(text)
             b.clicked.connect(slot)
@@ -370,6 +370,15 @@ class SensitivityTab(QWidget):
             self.controller.message.emit(str(e))
             return
         self.controller.message.emit(f"Exported the tornado to {path}")
+
+    def copy_chart(self) -> None:
+        """Put the tornado on the clipboard as an image (2x), for a slide."""
+        from PySide6.QtGui import QGuiApplication
+
+        if self._stale or self.tornado is None:
+            self.recompute()
+        QGuiApplication.clipboard().setImage(self.chart.image())
+        self.controller.message.emit("Copied the tornado chart")
 
     def export_png_dialog(self) -> None:
         self._export_dialog(".png", "PNG image (*.png)")
