@@ -67,6 +67,8 @@ def test_workbook_layout(vivim, tmp_path):
     assert team.freeze_panes == "A2" and team.auto_filter.ref.startswith("A1:")
     id_col = [c.value for c in team[1]].index(ROW_ID) + 1
     assert team.column_dimensions[openpyxl.utils.get_column_letter(id_col)].hidden
+    # the filter (and so a sort from it) spans the hidden ids: a sorted row keeps its identity
+    assert team.auto_filter.ref.split(":")[1].rstrip("0123456789") == openpyxl.utils.get_column_letter(id_col)
     names = {n: wb.defined_names[n].attr_text for n in ("HoursPerMonth", "Currency", "PlanName")}
     assert names["HoursPerMonth"].startswith("Plan!$B$")
     plan_sheet = wb["Plan"]

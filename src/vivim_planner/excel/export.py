@@ -288,7 +288,7 @@ class _Writer:
         self._stated_cost_highlight(ws, spec, refs_col, n)
         ws.freeze_panes(1, 0)
         last = id_col - 1
-        ws.autofilter(0, 0, max(n, 1), last)
+        ws.autofilter(0, 0, max(n, 1), id_col)  # a sort moves each row's id with it
         self._page(ws, spec.sheet, f"A1:{column_letter(last)}{max(n, 1) + 1}", header_rows=0)
 
     def _ref_texts(self, table: str, ids: np.ndarray) -> list[str]:
@@ -317,11 +317,12 @@ class _Writer:
         target = next(s for s in ALL_TABLES if s.name == f.ref_table)
         key = "code" if f.ref_table == "milestones" else "name"
         letter = column_letter(target.column_index(key))
-        count = max(1, len(self.plan.tables[f.ref_table]))
+        count = len(self.plan.tables[f.ref_table]) + 1000  # rows an investor adds there count too
         source = f"={F.sheet_ref(target.sheet)}!${letter}$2:${letter}${count + 1}"
         ws.data_validation(1, c, n + 1000, c, {
-            "validate": "list", "source": source, "ignore_blank": True,
-            "error_title": f.label, "error_message": f"Pick an existing {target.noun} from {target.sheet}"[:255]})
+            "validate": "list", "source": source, "ignore_blank": True, "error_type": "warning",
+            "error_title": f.label,
+            "error_message": f"Not a {target.noun} of sheet {target.sheet}; the import will refuse it"[:255]})
 
     def _stated_cost_highlight(self, ws, spec: TableSpec, refs: dict[str, str], n: int) -> None:  # noqa: ANN001
         """Red when a line's stated cost disagrees with its computed cost, the audit's own rule
