@@ -393,3 +393,16 @@ def test_a_workbook_from_before_a_table_existed_keeps_that_table(vivim, tmp_path
     with pytest.raises(WorkbookError) as info:
         import_workbook(missing, vivim)  # the workbook says it had the sheet: deleted, not older
     assert info.value.errors == [f"{spec.sheet}: the sheet is missing"]
+
+
+def test_columns_may_be_moved(vivim, tmp_path):
+    out = tmp_path / "v.xlsx"
+    export_workbook(vivim, out)
+
+    def edit(wb):  # noqa: ANN001 - swap Months (E) and FTE (F), headers and values
+        ws = wb["Team"]
+        for r in range(1, ws.max_row + 1):
+            ws.cell(r, 5).value, ws.cell(r, 6).value = ws.cell(r, 6).value, ws.cell(r, 5).value
+
+    result = import_workbook(_edited_copy(out, tmp_path / "moved.xlsx", edit), vivim)
+    assert not result.diff
