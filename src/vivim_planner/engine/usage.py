@@ -164,12 +164,28 @@ class UsageModel:
         self.service_ends = np.append(self.service_starts[1:], n_plans).astype(np.int64)
         self.dearest = np.array([a + int(np.argmax(self.plan_base[a:b])) for a, b in
                                  zip(self.service_starts, self.service_ends)], dtype=np.int64)
-        self._any_package = bool((self.meter_package > 0).any())
-        # slot k holds the k-th meter of every plan that has one (and the k-th plan of every
-        # service): sums and minima become a few fancy-indexed adds instead of reduceat
-        self._meter_slots = _slots(self.meter_plan)
-        self._plan_slots = _slots(self.plan_service)
-        self._capped_rows = np.flatnonzero(self.meter_capped)
+        # A meter without a package costs price x max(0, a x users - included) = w x max(0,
+        # users - t): linear past its threshold t. Those are summed per plan as slope and
+        # intercept steps (difference arrays), so their cost is (plans x users) work, not
+        # (meters x users). Packaged meters are evaluated directly; capped meters only limit.
+        priced = ~self.meter_capped & (self.meter_per_user > 0)
+        linear = np.flatnonzero(priced & (self.meter_package <= 0))
+        self._lin_plan = self.meter_plan[linear]
+        self._lin_t = self.meter_included[linear] / self.meter_per_user[linear]
+        self._lin_w = self.meter_price[linear] * self.meter_per_user[linear]
+        self._lin_wt = self.meter_price[linear] * self.meter_included[linear]
+        self._pkg_rows = np.flatnonzero(priced & (self.meter_package > 0))
+        self._pkg_slots = _slots(self.meter_plan[self._pkg_rows])
+        # a plan with hard limits fits up to the fewest users any of them allows
+        self._cap_users = np.full(n_plans, np.inf)
+        caps = np.flatnonzero(self.meter_capped & (self.meter_per_user > 0))
+        np.minimum.at(self._cap_users, self.meter_plan[caps],
+                      self.meter_included[caps] * (1 + _CAP_TOLERANCE) / self.meter_per_user[caps])
+        # the cheapest plan of each service is found slot by slot (k-th plan of every service
+        # that has one) instead of with reduceat, which is slow along the first axis
+        counts = self.service_ends - self.service_starts
+        order = np.argsort(-counts, kind="stable")
+        self._by_plan_count = (order, counts[order])
 
     def _build_tiers(self, plan: Plan) -> None:
         tiers, comps = plan.tables["infra_tiers"], plan.tables["infra_components"]
@@ -253,32 +269,45 @@ class UsageModel:
             a, b = 0, len(self.plan_names)
         else:
             a, b = int(self.service_starts[service]), int(self.service_ends[service])
-        cost = np.repeat(self.plan_base[a:b, None], users.size, axis=1)
-        fits = np.ones_like(cost, dtype=bool)
-        ma, mb = np.searchsorted(self.meter_plan, [a, b])
-        if mb > ma:
-            rows = slice(ma, mb)
-            over = np.multiply.outer(self.meter_per_user[rows], users)
-            exceeded = None  # (capped meters of these rows, n): usage past a hard limit
-            caps = self._capped_rows[(self._capped_rows >= ma) & (self._capped_rows < mb)]
-            if caps.size:
-                limit = self.meter_included[caps] * (1 + _CAP_TOLERANCE)
-                exceeded = over[caps - ma] > limit[:, None]
-            over -= self.meter_included[rows, None]
+        order = None
+        if users.size > 1 and bool(np.any(users[1:] < users[:-1])):
+            order = np.argsort(users, kind="stable")
+            users = users[order]
+        n = users.size
+        cost = np.zeros((b - a, n + 1))
+        la, lb = np.searchsorted(self._lin_plan, [a, b])
+        if lb > la:
+            plan_rows = self._lin_plan[la:lb] - a
+            steps = np.searchsorted(users, self._lin_t[la:lb], side="left")  # first user count past t
+            intercept = np.zeros_like(cost)
+            np.add.at(cost, (plan_rows, steps), self._lin_w[la:lb])
+            np.add.at(intercept, (plan_rows, steps), self._lin_wt[la:lb])
+            np.cumsum(cost, axis=1, out=cost)
+            np.cumsum(intercept, axis=1, out=intercept)
+            cost *= np.append(users, 0.0)
+            cost -= intercept
+        cost = cost[:, :n]
+        cost += self.plan_base[a:b, None]
+        pa, pb = np.searchsorted(self.meter_plan[self._pkg_rows], [a, b]) if self._pkg_rows.size else (0, 0)
+        if pb > pa:
+            rows = self._pkg_rows[pa:pb]
+            pkg = self.meter_package[rows]
+            # packages used = ceil((a x users - included) / package), at least 0; the 1e-9
+            # keeps float noise (7.000000001 packages) from adding a package
+            over = np.multiply.outer(self.meter_per_user[rows] / pkg, users)
+            over -= (self.meter_included[rows] / pkg + 1e-9)[:, None]
+            np.ceil(over, out=over)
             np.maximum(over, 0.0, out=over)
-            if self._any_package:
-                pkg = self.meter_package[rows]
-                k = np.flatnonzero(pkg > 0)
-                if k.size:
-                    over[k] = np.ceil(np.round(over[k] / pkg[k, None], 9)) * pkg[k, None]
-            over *= self.meter_price[rows, None]
-            for plans_k, meters_k in self._meter_slots:
-                sel = (meters_k >= ma) & (meters_k < mb)
+            over *= (pkg * self.meter_price[rows])[:, None]
+            for plans_k, rows_k in self._pkg_slots:
+                sel = (rows_k >= pa) & (rows_k < pb)
                 if sel.any():
-                    cost[plans_k[sel] - a] += over[meters_k[sel] - ma]
-            if exceeded is not None:
-                for plans_k, rows_k in _slots(self.meter_plan[caps]):  # plans with several limits
-                    fits[plans_k - a] &= ~exceeded[rows_k]
+                    cost[plans_k[sel] - a] += over[rows_k[sel] - pa]
+        fits = users[None, :] <= self._cap_users[a:b, None]
+        if order is not None:
+            inverse = np.empty_like(order)
+            inverse[order] = np.arange(order.size)
+            cost, fits = cost[:, inverse], fits[:, inverse]
         return cost, fits
 
     def _choose(self, cost: np.ndarray, fits: np.ndarray, service: int | None = None) -> np.ndarray:
@@ -289,15 +318,29 @@ class UsageModel:
             a = int(self.service_starts[service])
             choice = a + np.argmin(masked, axis=0)
             return np.where(np.isfinite(masked.min(axis=0)), choice, self.dearest[service])
-        services_0, plans_0 = self._plan_slots[0]
-        best = masked[plans_0].copy()  # every service has a first plan
-        choice = np.repeat(plans_0[:, None], masked.shape[1], axis=1)
-        for services_k, plans_k in self._plan_slots[1:]:
-            candidate = masked[plans_k]
-            better = candidate < best[services_k]
-            best[services_k] = np.where(better, candidate, best[services_k])
-            choice[services_k] = np.where(better, plans_k[:, None], choice[services_k])
-        return np.where(np.isfinite(best), choice, self.dearest[:, None])
+        return self._cheapest(masked)[0]
+
+    def _cheapest(self, masked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(choice, best)`` over all services for plan costs ``masked`` (inf where a plan does
+        not fit): plan index and its cost, shape (services, n); the dearest plan where none fits."""
+        n = masked.shape[1]
+        # services ordered by plan count (most first): slot k is then a prefix of them
+        order, counts = self._by_plan_count
+        starts = self.service_starts[order]
+        best = masked[starts]
+        choice = np.repeat(starts[:, None], n, axis=1)
+        for k in range(1, int(counts[0]) if counts.size else 0):
+            m = int(np.count_nonzero(counts > k))  # the services with more than k plans
+            candidate = masked[starts[:m] + k]
+            better = candidate < best[:m]
+            np.copyto(best[:m], candidate, where=better)
+            np.copyto(choice[:m], (starts[:m] + k)[:, None], where=better)
+        none = ~np.isfinite(best)
+        if none.any():
+            choice = np.where(none, self.dearest[order][:, None], choice)
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(order.size)
+        return choice[inverse], best[inverse]
 
     def evaluate(self, users: np.ndarray | list[float]) -> Curve:
         """The :class:`Curve` at ``users`` (any shape-(n,) sequence of user counts >= 0)."""
@@ -328,9 +371,10 @@ class UsageModel:
         over: dict[str, np.ndarray] = {}
         if self.services:
             cost, fits = self.plan_costs(users)
-            chosen = self._choose(cost, fits)
-            value = np.take_along_axis(cost, chosen, axis=0)  # (services, n)
-            none_fit = ~np.take_along_axis(fits, chosen, axis=0)
+            chosen, value = self._cheapest(np.where(fits, cost, np.inf))  # (services, n)
+            none_fit = ~np.isfinite(value)
+            if none_fit.any():  # past every limit: the dearest plan, billed as if unlimited
+                value = np.where(none_fit, cost[self.dearest], value)
             for s, name in enumerate(self.services):
                 components[name] = value[s]
                 kinds[name] = "service"
