@@ -7,7 +7,8 @@ build cost lines...), then times (best of N):
 
 * export: :func:`vivim_planner.excel.export_workbook` (engine, audit, formats, formulas with
   cached values, charts), against XlsxWriter alone writing the very same cells (every string,
-  number and formula with its cached value, recorded during an export) with no formats, once
+  number, formula with its cached value and formatted empty input, recorded during an export)
+  with one format, once
   through XlsxWriter's own worksheet and once through ours (which skips XlsxWriter's per-formula
   search for Excel 365 function names, a library cost rather than ours);
 * import: :func:`vivim_planner.excel.read_plan` (read, validate every cell, build the plan) and
@@ -49,7 +50,7 @@ def best_of(n: int, fn):  # noqa: ANN001, ANN201
 def record_cells(plan, path: Path) -> list[tuple]:  # noqa: ANN001
     """Every cell an export writes, as ``(sheet, method, row, col, value, cached)``."""
     cells: list[tuple] = []
-    originals = {m: getattr(Worksheet, m) for m in ("write_string", "write_number", "write_formula")}
+    originals = {m: getattr(Worksheet, m) for m in ("write_string", "write_number", "write_formula", "write_blank")}
 
     def spy(method: str):  # noqa: ANN202
         def call(self, row, col, value, fmt=None, cached=None):  # noqa: ANN001, ANN202
@@ -71,12 +72,15 @@ def xlsxwriter_alone(cells: list[tuple], sheets: list[str], path: Path, workshee
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     ws = {name: wb.add_worksheet(name, worksheet_class=worksheet_class) for name in sheets}
+    fmt = wb.add_format({"bg_color": "#FFF8E1"})  # without a format XlsxWriter skips a blank
     for sheet, method, row, col, value, cached in cells:
         w = ws[sheet]
         if method == "write_formula":
             w.write_formula(row, col, value, None, cached)
         elif method == "write_number":
             w.write_number(row, col, value)
+        elif method == "write_blank":  # a formatted empty cell (an empty input)
+            w.write_blank(row, col, None, fmt)
         else:
             w.write_string(row, col, value)
     wb.close()
