@@ -170,6 +170,34 @@ KALEI_SCENARIOS = [
      [("Fees", "App Store / Google Play", "Percent", "15%")]),
 ]
 
+# figures the seed prints, for the audit: metric, subject, scenario, value as stored (shares as
+# fractions), printed decimals of that value, where the seed prints it
+STATED_ECONOMICS = [dict(metric=m, subject=s, scenario=sc, value=float(v), decimals=float(d), label=label)
+                    for m, s, sc, v, d, label in [
+    ("margin", "Prism", "", 0.87, 2, "Section 5: at $0.63/month per Prism subscriber, the margin is still 87%"),
+    ("break_even_subscribers", "", "", 4, 0, "Section 6: 4 Prism subscribers at $4.99 cover the infrastructure"),
+    ("step_revenue", "Phase 1: Launch", "Old price $7.99", 79.90, 2, "Section 5, $7.99: Phase 1 revenue 10 x $7.99"),
+    ("step_profit", "Phase 1: Launch", "Old price $7.99", 52, 0, "Section 5, $7.99: Phase 1 margin +$52"),
+    ("step_margin", "Phase 1: Launch", "Old price $7.99", 0.65, 2, "Section 5, $7.99: Phase 1 (65%)"),
+    ("step_revenue", "Phase 2: Traction", "Old price $7.99", 319.60, 2, "Section 5, $7.99: Phase 2 revenue 40 x $7.99"),
+    ("step_profit", "Phase 2: Traction", "Old price $7.99", 220, 0, "Section 5, $7.99: Phase 2 margin +$220"),
+    ("step_margin", "Phase 2: Traction", "Old price $7.99", 0.69, 2, "Section 5, $7.99: Phase 2 (69%)"),
+    ("step_revenue", "Phase 3: Growth", "Old price $7.99", 1198.50, 2, "Section 5, $7.99: Phase 3 revenue 150 x $7.99"),
+    ("step_profit", "Phase 3: Growth", "Old price $7.99", 773, 0, "Section 5, $7.99: Phase 3 margin +$773"),
+    ("step_margin", "Phase 3: Growth", "Old price $7.99", 0.65, 2, "Section 5, $7.99: Phase 3 (65%)"),
+    ("step_revenue", "Phase 1: Launch", "", 74.85, 2, "Revised projections at $4.99: Phase 1 monthly revenue"),
+    ("step_profit", "Phase 1: Launch", "", 47, 0, "Revised projections at $4.99: Phase 1 margin +$47"),
+    ("step_margin", "Phase 1: Launch", "", 0.62, 2, "Revised projections at $4.99: Phase 1 (62%)"),
+    ("step_revenue", "Phase 2: Traction", "", 299.40, 2, "Revised projections at $4.99: Phase 2 monthly revenue"),
+    ("step_profit", "Phase 2: Traction", "", 200, 0, "Revised projections at $4.99: Phase 2 margin +$200"),
+    ("step_margin", "Phase 2: Traction", "", 0.67, 2, "Revised projections at $4.99: Phase 2 (67%)"),
+    ("step_revenue", "Phase 3: Growth", "", 1247.50, 2, "Revised projections at $4.99: Phase 3 monthly revenue"),
+    ("step_profit", "Phase 3: Growth", "", 798, 0, "Revised projections at $4.99: Phase 3 margin +$798"),
+    ("step_margin", "Phase 3: Growth", "", 0.64, 2, "Revised projections at $4.99: Phase 3 (64%)"),
+    ("margin", "Prism", "Typical usage", 0.91, 2, "Section 12: Prism margin 91% at ~$0.45 per user"),
+    ("margin", "Prism+", "", 0.93, 2, "Section 12: Prism+ margin 93% at ~$0.70 per user"),
+]]
+
 
 def add_economics(plan: Plan) -> None:
     """Kalei's tiers, phases (growth steps), startup budget, a store fee (0% as the seed counts it)
@@ -204,6 +232,7 @@ def add_economics(plan: Plan) -> None:
             overrides.append({"id": len(overrides) + 1, "scenario": i, "sheet": sheet, "row": row, "field": column,
                               "value": value})
     t["scenario_overrides"].extend(overrides)
+    t["economics_figures"].extend([dict(f, id=i) for i, f in enumerate(STATED_ECONOMICS, 1)])
 
 
 def main(argv: list[str]) -> int:

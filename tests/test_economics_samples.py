@@ -75,3 +75,26 @@ def test_without_a_growth_plan_the_milestones_are_the_steps():
     assert (m9.month, m9.revenue, m9.cost, m9.profit) == (17, 45_000, 14_025, 30_975)
     assert m9.margin == pytest.approx(30_975 / 45_000)
     assert math.isnan(e.steps[0].margin)  # M1 earns nothing
+
+
+def test_kalei_stated_economics_are_reproduced_but_for_the_seeds_own_rounding():
+    from vivim_planner.engine.economics_audit import economics_findings
+
+    plan = _load(SAMPLES / "kalei.vivim")
+    assert len(plan.tables["economics_figures"]) == 22
+    findings = economics_findings(plan)
+    # "$74.85 ... +$47 (62%)": 46.85 / 74.85 = 62.6%; "$299.40 ... +$200": 299.40 - 100 = 199.40
+    assert [(f.cell, f.stated, round(f.computed, 4)) for f in findings] == [
+        ("Stated economics!D15", 0.62, 0.6259), ("Stated economics!D17", 200, 199.4)]
+    assert findings[0].message == ("Stated as 62%, but the plan gives 62.6% for the margin of Phase 1: Launch")
+
+
+def test_a_stated_figure_of_a_missing_scenario_is_a_finding():
+    from vivim_planner.commands import insert_rows
+    from vivim_planner.engine.economics_audit import economics_findings
+
+    plan = _load(SAMPLES / "kalei.vivim")
+    insert_rows(plan, "economics_figures", 0, [{"metric": "margin", "subject": "Prism", "scenario": "Gone",
+                                                "value": "87%", "decimals": 2}]).apply(plan)
+    f = economics_findings(plan)[0]
+    assert f.cell == "Stated economics!D2" and 'no scenario "Gone"' in f.message

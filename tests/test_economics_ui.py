@@ -156,3 +156,15 @@ def test_sensitivity_tab_draws_and_exports_the_tornado(qtbot, tmp_path):
     qtbot.waitUntil(lambda: not w.sensitivity._stale, timeout=10_000)
     assert w.sensitivity.tornado.scenario == "high"
     assert w.sensitivity.tornado.swings[0].label == "Estimates · M7 Personnel · High"
+
+
+def test_the_audit_tab_lists_the_seeds_economics_rounding(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path, "kalei.vivim")
+    cells = [f.cell for f in w.controller.findings]
+    assert "Stated economics!D15" in cells and "Stated economics!D17" in cells
+    assert w.tabs.tabText(w.tab_index("Audit")) == f"Audit ({len(w.controller.findings)})"
+    # after an edit the audit runs again and keeps them (once)
+    model = w.grids["pricing_tiers"].plan_model
+    assert model.setData(model.index(1, 3), "10%")
+    w.controller.flush_audit()
+    assert [f.cell for f in w.controller.findings].count("Stated economics!D15") == 1

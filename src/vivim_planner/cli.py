@@ -211,7 +211,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     doc = _open_readonly(args.plan)
     try:
-        findings = [f.to_json() for f in audit(resolve_scenario(doc.plan, args.scenario).plan)]
+        from .engine.economics_audit import economics_findings
+
+        plan = resolve_scenario(doc.plan, args.scenario).plan
+        findings = [f.to_json() for f in audit(plan) + economics_findings(plan)]
     except PlanError as e:
         raise CliError(str(e)) from None
     finally:

@@ -157,6 +157,35 @@ SCENARIO_OVERRIDES = TableSpec(
     ),
 )
 
+ECONOMICS_METRICS = (
+    "margin",  # subject: a tier; gross margin as a share (87% -> 0.87)
+    "contribution",  # subject: a tier; price - fees - cost per user, per subscriber-month
+    "cost_per_user",  # subject: a tier; the cost per user it is priced against
+    "break_even_subscribers",  # the plan: paying subscribers that cover the fixed monthly cost
+    "break_even_month",  # the plan: first month whose revenue covers its costs
+    "runway_months",  # the plan: months the cash lasts
+    "runway_without_revenue",  # the plan: months the cash lasts with no revenue at all
+    "step_revenue",  # subject: a growth step (or milestone code); revenue in its first month
+    "step_cost",  # as above, the month's operating cost
+    "step_profit",  # as above, revenue - fees - cost
+    "step_margin",  # as above, profit / revenue as a share
+)
+
+ECONOMICS_FIGURES = TableSpec(
+    name="economics_figures",
+    sheet="Stated economics",
+    noun="stated economics figure",
+    fields=(
+        Field("metric", "Metric", required=True, default="margin", choices=ECONOMICS_METRICS),
+        Field("subject", "Subject", help="Tier, growth step or milestone; empty for the plan's own figures"),
+        Field("scenario", "Scenario", help="The scenario the source speaks of; empty: mid"),
+        Field("value", "Stated value", Kind.NUMBER, "", True, -1e15, 1e15, help="Shares as 87% or 0.87"),
+        Field("decimals", "Printed decimals", Kind.INTEGER, "", False, -9, 9, default=0.0,
+              help="Of the value as stored: 87% is 0.87, printed to 2 decimals"),
+        Field("label", "Where the source prints it"),
+    ),
+)
+
 ECONOMICS_TABLES: tuple[TableSpec, ...] = (
     PRICING_TIERS,
     PAYMENT_FEES,
@@ -165,4 +194,5 @@ ECONOMICS_TABLES: tuple[TableSpec, ...] = (
     DIVIDEND_POLICIES,
     SCENARIOS,
     SCENARIO_OVERRIDES,
+    ECONOMICS_FIGURES,
 )

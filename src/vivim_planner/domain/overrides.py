@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
 
 # tables a scenario may not change: the scenarios themselves and what the audit compares
-NOT_OVERRIDABLE = frozenset({"scenarios", "scenario_overrides", "stated_figures", "usage_figures"})
+NOT_OVERRIDABLE = frozenset({"scenarios", "scenario_overrides", "stated_figures", "usage_figures",
+                             "economics_figures"})
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from .scenarios import copy_plan, resolve_scenario
 DEFAULT_SWING = 0.20
 """+-20% when an input has no low / high of its own (issue 5)."""
 
-SKIP_TABLES = frozenset({"stated_figures", "usage_figures", "scenarios", "scenario_overrides"})
+SKIP_TABLES = frozenset({"stated_figures", "usage_figures", "scenarios", "scenario_overrides", "economics_figures"})
 SKIP_FIELDS = frozenset({"stated_cost", "decimals"})
 # a field swung across a range held by two other fields of its row
 RANGES = {

@@ -55,7 +55,8 @@ ECONOMICS_TABS = (  # revenue, capital and scenarios; before the Economics and S
     ("Capital", [("capital", "Starting capital and one-off startup costs"), ("dividend_policies", "Dividend policy")],
      "Cash = capital - startup costs + each month's revenue - fees - operating cost - build spend."),
     ("Scenarios", [("scenarios", "Scenarios (low, mid and high always exist)"),
-                   ("scenario_overrides", "Overrides: the scenario puts Value in Sheet / Row / Column")],
+                   ("scenario_overrides", "Overrides: the scenario puts Value in Sheet / Row / Column"),
+                   ("economics_figures", "Stated economics: margins, break-even, steps as the source prints them (audited)")],
      "Pick the scenario in the toolbar; every figure follows it. Duplicate… copies one with its overrides."),
 )
 

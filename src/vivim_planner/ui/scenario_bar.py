@@ -43,6 +43,8 @@ class ScenarioState(QObject):
         self.resolved: Resolved = resolve_scenario(controller.plan, "mid")
         self._overriding = False  # the controller's result and usage model are the scenario's
         self._resolve()
+        self._add_economics_findings()
+        controller.audited.connect(self._add_economics_findings)  # first connected, as changed
         controller.changed.connect(self._on_edit)  # first connected: runs before every view
         controller.document_replaced.connect(self._on_replaced)
 
@@ -97,8 +99,20 @@ class ScenarioState(QObject):
     def _on_edit(self, _cs: ChangeSet | None = None) -> None:
         self._resolve()
 
+    def _add_economics_findings(self) -> None:
+        """Append the stated economics figures' findings (:mod:`vivim_planner.engine.
+        economics_audit`) to the controller's audit findings, before the Audit tab reads them.
+        (The controller's own audit covers the cost tables; this adds the revenue side.)"""
+        from ..engine.economics_audit import economics_findings
+
+        c = self.controller
+        if any(f.table == "economics_figures" for f in c.findings):
+            return
+        c.findings = list(c.findings) + economics_findings(c.plan)
+
     def _on_replaced(self) -> None:
         self.name = "mid"
+        self._add_economics_findings()
         self._resolve()
         self.changed.emit(self.name)
 
