@@ -168,3 +168,23 @@ def test_the_audit_tab_lists_the_seeds_economics_rounding(qtbot, tmp_path):
     assert model.setData(model.index(1, 3), "10%")
     w.controller.flush_audit()
     assert [f.cell for f in w.controller.findings].count("Stated economics!D15") == 1
+
+
+def test_the_curves_follow_a_scenario_that_changes_usage(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path, "kalei.vivim")
+    c = w.controller
+    assert c.execute(insert_rows(c.plan, "scenarios", 0, [{"name": "Heavy users"}]))
+    sid = c.plan.find_ref("scenarios", "Heavy users")
+    assert c.execute(insert_rows(c.plan, "scenario_overrides", 0, [
+        {"scenario": sid, "sheet": "Segments", "row": "Prism subscriber", "field": "Share of users", "value": "50%"}]))
+    before = float(c.usage.evaluate([1000]).total[0])
+    w.scenario.set_scenario("Heavy users")
+    assert [s.share for s in c.usage.segments] == [0.85, 0.5]  # the model the Curves tab draws
+    after = float(c.usage.evaluate([1000]).total[0])
+    assert after > before
+    w.tabs.setCurrentIndex(w.tab_index("Curves"))
+    drawn = w.curves.chart.curve
+    assert drawn is not None
+    assert list(drawn.total) == list(c.usage.evaluate(drawn.users).total)  # drawn from the scenario's model
+    w.scenario.set_scenario("mid")
+    assert float(c.usage.evaluate([1000]).total[0]) == before
