@@ -4,7 +4,7 @@ For every sample plan: export, ``soffice --headless --convert-to xlsx`` with a p
 recalculates on load (LibreOffice's default trusts the cached values of an .xlsx and would
 prove nothing; a canary checks the setting works), then every formula cell's recalculated
 value equals the cached value we wrote and the Summary equals the app's own figures, to 1e-9
-relative. A rate and the hours per month changed before recalculation must give the engine's
+relative; the file LibreOffice saved imports back as the same plan. A rate and the hours per month changed before recalculation must give the engine's
 figures for the changed plan: the formulas are live, not decoration.
 
 Needs LibreOffice (Debian: ``libreoffice-calc-nogui``). Under CI (``CI=true``) a missing
@@ -24,7 +24,7 @@ import pytest
 import xlsxwriter
 
 from vivim_planner.engine import compute, summary
-from vivim_planner.excel import export_workbook
+from vivim_planner.excel import export_workbook, import_workbook
 from vivim_planner.excel.export import SUMMARY_HEADER_ROW
 
 FIRST = SUMMARY_HEADER_ROW + 2  # first milestone row on the Summary (1-based)
@@ -98,7 +98,8 @@ def test_libreoffice_reproduces_every_formula_cell(sample, recalc, tmp_path):
     doc.close()
     out = tmp_path / f"{sample.stem}.xlsx"
     info = export_workbook(plan, out)
-    lo = openpyxl.load_workbook(recalc(out), data_only=True)
+    saved = recalc(out)
+    lo = openpyxl.load_workbook(saved, data_only=True)
     checked, bad = 0, []
     for sheet, cells in info.formula_cells.items():
         ws = lo[sheet]
@@ -123,6 +124,8 @@ def test_libreoffice_reproduces_every_formula_cell(sample, recalc, tmp_path):
     total = FIRST + len(data["milestones"])
     for col, key in ((6, "low"), (7, "mid"), (8, "high"), (9, "bottom_up")):
         assert _close(ws.cell(total, col).value, data["totals"][key])
+    # a workbook saved by LibreOffice imports back as the same plan
+    assert not import_workbook(saved, plan).diff
 
 
 def test_changing_inputs_in_the_workbook_changes_every_dependent_total(recalc, tmp_path):
@@ -206,7 +209,17 @@ def test_libreoffice_agrees_on_an_awkward_plan(recalc, tmp_path):
     plan = _awkward_plan()
     out = tmp_path / "awkward.xlsx"
     info = export_workbook(plan, out)
-    lo = openpyxl.load_workbook(recalc(out), data_only=True)
+    saved = recalc(out)
+    back = import_workbook(saved, plan)
+    # LibreOffice saves numbers with 15 significant digits: FTE 1/3 comes back 0.333333333333333
+    for name, d in back.diff.tables.items():
+        assert not (d.added or d.deleted or d.reordered), name
+        for rid, field in d.changed:
+            a = plan.tables[name].get(plan.tables[name].position(rid), field)
+            b = back.plan.tables[name].get(back.plan.tables[name].position(rid), field)
+            assert math.isclose(a, b, rel_tol=1e-14), (name, field, a, b)
+    assert not back.diff.settings
+    lo = openpyxl.load_workbook(saved, data_only=True)
     bad = [f"{sheet}!{a}: LibreOffice {lo[sheet][a].value!r}, cached {v!r}"
            for sheet, cells in info.formula_cells.items() for a, v in cells.items()
            if not _close(lo[sheet][a].value, v)]
