@@ -599,7 +599,7 @@ class _Writer:
                      st.get("total", "0.0%"), tmid / tbu - 1 if tbu != 0 else math.nan)
 
         # widths
-        ws.set_column(0, 0, text_width(ms.column("code"), "Milestone", 12))
+        ws.set_column(0, 0, text_width(list(ms.column("code")) + [f.cell for f in self.findings], "Milestone", 22))
         ws.set_column(1, 1, text_width(ms.column("name"), "Name", 40))
         ws.set_column(2, 3, 8)
         ws.set_column(4, 4, number_width(ms.column("target_users"), "Target users", 0))
@@ -617,8 +617,8 @@ class _Writer:
         chart_row = tr + 2
         chart_rows = self._charts(ws, chart_row) if self.n_ms else 0
         end = self._audit_block(ws, chart_row + chart_rows + 1)
-        self._page(ws, sheet, f"A1:{column_letter(len(SUMMARY_COLUMNS) - 1)}{end}",
-                   header_rows=SUMMARY_HEADER_ROW)
+        # no repeated header: below the milestone table come the charts and the audit's own table
+        self._page(ws, sheet, f"A1:{column_letter(len(SUMMARY_COLUMNS) - 1)}{end}", header_rows=None)
 
     def _charts(self, ws, row: int) -> int:  # noqa: ANN001
         """Cost per user (line) and cumulative build cost (line) per milestone; returns the
