@@ -198,3 +198,18 @@ def test_export_and_import_commands_never_import_qt(tmp_path):
         assert r.returncode == 0, r.stderr
         assert json.loads(probe.read_text()) == [], args
     assert plan.exists() and len(list(csv_dir.glob("*.csv"))) > 8
+
+
+def test_bad_plan_settings(doc, exported):
+    def edit(wb):  # noqa: ANN001
+        ws = wb["Plan"]
+        rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+        ws.cell(rows["Hours per month"], 2).value = "=240*2"  # no saved result
+        ws.cell(rows["Currency"], 2).value = "dollars"
+        ws.cell(rows["Plan name"], 1).value = "Title"  # the label the import looks for is gone
+
+    assert _errors(doc, _edit(exported, edit)) == [
+        'Plan: no row labelled "Plan name" in column A',
+        'Plan!B6: Currency must be a 3-letter ISO code such as USD or EUR, got "dollars"',
+        "Plan!B7: Hours per month holds a formula saved without its result; type the value, or open and save "
+        "the workbook in Excel or LibreOffice first"]

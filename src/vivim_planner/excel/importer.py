@@ -129,6 +129,10 @@ class _Reader:
                 self.error(PLAN_SHEET, r, 1, f"{label} holds the error value {sheet.errors[(r, 1)]}; "
                                              f"type a value")
                 continue
+            if (r, 1) in sheet.unsaved:
+                self.error(PLAN_SHEET, r, 1, f"{label} holds a formula saved without its result; type the value, "
+                                             f"or open and save the workbook in Excel or LibreOffice first")
+                continue
             raw = sheet.value(r, 1)
             if key == "hours_per_month":
                 raw = _as_number(raw)
