@@ -190,3 +190,12 @@ def test_every_other_report_takes_scenario_too(tmp_path, capsys):
     assert main(["export", str(path), str(tmp_path / "x.xlsx"), "--scenario", "nope"]) == 2
     assert 'no scenario "nope"' in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_cli_summary_table_ends_with_the_unit_economics(capsys):
+    assert main(["summary", str(KALEI)]) == 0
+    out = capsys.readouterr().out
+    assert "  Prism: 4.99/month, cost per user 0.6257, gross margin 87.5%" in out
+    assert "  Break-even: 4 paying subscribers cover 13.45 of fixed monthly cost" in out
+    assert main(["summary", str(VIVIM)]) == 0
+    assert "Dividend pool (70% users / 30% platform): 79,425, of which users 55,598" in capsys.readouterr().out

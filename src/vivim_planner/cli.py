@@ -165,7 +165,33 @@ def format_summary(data: dict) -> str:
     rule = "  ".join("-" * w for w in widths)
     title = (f"{data['plan']}: build cost and cost per user in {currency} "
              f"(scenario: {scenario}; {data['hours_per_month']:g} hours per FTE-month)")
-    return "\n".join([title, "", line(headers), rule, *(line(r) for r in rows), rule, line(total)])
+    out = [title, "", line(headers), rule, *(line(r) for r in rows), rule, line(total)]
+    return "\n".join(out + _format_unit_economics(data.get("unit_economics"), currency))
+
+
+def _format_unit_economics(ue: dict | None, currency: str) -> list[str]:
+    """Lines under the summary table: each paid tier's price, cost per user and margin; the
+    break-even, runway and dividend pool (only what the plan has)."""
+    if not ue:
+        return []
+    lines = []
+    for t in ue["tiers"]:
+        if t["price"]:
+            margin = "n/a" if t["margin"] is None else f"{t['margin'] * 100:.1f}%"
+            lines.append(f"  {t['name']}: {t['price']:,.2f}/month, cost per user "
+                         f"{_fmt_cost_per_user(t['cost_per_user'])}, gross margin {margin}")
+    if ue["break_even_subscribers"] is not None:
+        lines.append(f"  Break-even: {ue['break_even_subscribers']:,} paying subscribers cover "
+                     f"{ue['fixed_monthly_cost']:,.2f} of fixed monthly cost")
+    if ue["break_even_month"] is not None:
+        lines.append(f"  Revenue covers the month's costs from month {ue['break_even_month']}")
+    if ue["starting_capital"]:
+        runway = "the cash never runs out" if ue["runway_months"] is None else f"{ue['runway_months']:.1f} months"
+        lines.append(f"  Runway on {ue['starting_capital']:,.0f} of capital: {runway}")
+    if ue["dividend_policy"]:
+        lines.append(f"  Dividend pool ({ue['dividend_policy']}): {ue['dividend_pool']:,.0f}, "
+                     f"of which users {ue['dividend_to_users']:,.0f}")
+    return ["", f"Unit economics ({currency}):", *lines] if lines else []
 
 
 def format_findings(findings: list[dict]) -> str:
