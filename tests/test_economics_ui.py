@@ -188,3 +188,11 @@ def test_the_curves_follow_a_scenario_that_changes_usage(qtbot, tmp_path):
     assert list(drawn.total) == list(c.usage.evaluate(drawn.users).total)  # drawn from the scenario's model
     w.scenario.set_scenario("mid")
     assert float(c.usage.evaluate([1000]).total[0]) == before
+
+
+def test_duplicating_a_builtin_scenario_keeps_its_build_estimates(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path, "vivim.vivim")
+    assert w.scenario.duplicate("high", "High, my variant")
+    assert w.scenario.name == "High, my variant" and w.scenario.band == "high"
+    assert w.economics.economics.total_build_cost == 3_544_300
+    assert w.summary.scenario.currentText() == "high"

@@ -141,13 +141,12 @@ class ScenarioState(QObject):
         c = self.controller
         plan = c.plan
         t = plan.tables["scenarios"]
-        rid = plan.find_ref("scenarios", source) if source not in BUILTIN or plan.find_ref("scenarios", source) else None
-        row = {"name": new_name, "notes": f"Copy of {source}"}
+        rid = plan.find_ref("scenarios", source)  # a built-in scenario may have a row of its own
+        builtin_band = source if source in BUILTIN else ""
+        row = {"name": new_name, "notes": f"Copy of {source}", "band": builtin_band}
         if rid:
             pos = t.position(rid)
-            row.update(based_on=t.get(pos, "based_on") or None, band=t.get(pos, "band"))
-        else:
-            row["band"] = source if source in BUILTIN else ""
+            row.update(based_on=t.get(pos, "based_on") or None, band=t.get(pos, "band") or builtin_band)
         try:
             add = insert_rows(plan, "scenarios", len(t), [row], label=f"Duplicate scenario {source}")
         except CellError as e:
