@@ -173,3 +173,32 @@ def test_dividend_shares_must_add_up_to_100_percent():
     assert str(err.value) == ("Dividends!C2: Users' share 70% and platform share 20% add up to 90%; "
                               "they must add up to 100%")
     assert len(plan.tables["dividend_policies"]) == 0
+
+
+def test_the_milestone_in_force_is_the_latest_started_and_holds_through_gaps():
+    from vivim_planner.engine.economics import _in_force
+
+    starts = np.array([1.0, 3.0, 8.0, np.nan])
+    ends = np.array([3.0, 5.0, 9.0, np.nan])
+    got = _in_force(starts, ends, np.arange(0, 11))
+    # month 0: none; 3: M2 started later than M1; 6-7: M2 ended last; 10: M3 carries on
+    assert got.tolist() == [-1, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2]
+
+
+def test_operating_cost_and_revenue_follow_the_milestone_in_force():
+    plan = Plan()
+    plan.milestones.extend([
+        {"id": 1, "code": "M1", "name": "A", "start_month": 1.0, "end_month": 2.0, "target_users": 10.0},
+        {"id": 2, "code": "M2", "name": "B", "start_month": 2.0, "end_month": 3.0, "target_users": 20.0},
+    ])
+    plan.operating_costs.extend([{"id": 1, "milestone": 1, "driver": "x", "amount": 100.0},
+                                 {"id": 2, "milestone": 2, "driver": "y", "amount": 300.0}])
+    plan.revenues.extend([{"id": 1, "milestone": 2, "source": "API", "customers": 2.0, "amount": 500.0}])
+    plan.estimates.extend([{"id": 1, "milestone": 1, "category": "Personnel", "low": 1.0, "mid": 2000.0, "high": 3000.0}])
+    e = economics(plan)
+    assert e.operating_cost.tolist() == [100, 300, 300]
+    assert e.revenue.tolist() == [0, 500, 500] and e.break_even_month == 2
+    assert e.build_spend.tolist() == [1000, 1000, 0]  # M1's 2,000 over its two months
+    insert_rows(plan, "payment_fees", 0, [{"name": "Stripe", "percent": "2.9%", "fixed": "0.30",
+                                           "scope": "all revenue"}]).apply(plan)
+    assert economics(plan).fees.tolist() == pytest.approx([0, 0.029 * 500 + 0.6, 0.029 * 500 + 0.6])

@@ -186,19 +186,29 @@ def _nz(x: float) -> float:
 
 
 def _in_force(starts: np.ndarray, ends: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """Position of the milestone in force at each month (-1: none started yet)."""
+    """Position of the milestone in force at each month (-1: none started yet): of those
+    covering the month, the one that started last (then the later row); between milestones,
+    the one that ended last. Vectorized: (months x milestones) comparisons."""
+    n = len(starts)
     out = np.full(len(months), -1, dtype=np.int64)
-    if not len(starts):
+    if not n or not len(months):
         return out
-    order = np.lexsort((np.arange(len(starts)), starts))  # by start, then row
-    for k, m in enumerate(months):
-        covering = [p for p in order if starts[p] <= m <= ends[p]]
-        if covering:
-            out[k] = covering[-1]
-            continue
-        ended = [p for p in order if ends[p] < m]
-        if ended:
-            out[k] = max(ended, key=lambda p: (ends[p], starts[p], p))
+    m = np.asarray(months, dtype=float)[:, None]
+    by_start = np.lexsort((np.arange(n), starts))  # rank = position in this order
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_start] = np.arange(n)
+    with np.errstate(invalid="ignore"):
+        covering = (starts[None, :] <= m) & (m <= ends[None, :])
+        ended = ends[None, :] < m
+    best = np.where(covering, rank[None, :], -1).max(axis=1)
+    has = best >= 0
+    out[has] = by_start[best[has]]
+    by_end = np.lexsort((np.arange(n), starts, ends))
+    rank_end = np.empty(n, dtype=np.int64)
+    rank_end[by_end] = np.arange(n)
+    last = np.where(ended, rank_end[None, :], -1).max(axis=1)
+    use = ~has & (last >= 0)
+    out[use] = by_end[last[use]]
     return out
 
 
