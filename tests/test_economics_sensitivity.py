@@ -78,3 +78,11 @@ def test_cli_tornado_json_and_chart_export(tmp_path, capsys):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     text = svg.read_text()
     assert text.startswith("<svg") and "Estimates · M7 Personnel · Mid" in text and "input at its high" in text
+
+
+def test_a_break_even_tornado_is_drawn_in_break_even_units(tmp_path, capsys):
+    svg = tmp_path / "be.svg"
+    assert main(["tornado", str(SAMPLES / "kalei.vivim"), str(svg), "--by", "break-even"]) == 0
+    text = svg.read_text()
+    assert "What moves break-even most" in text and "Paying subscribers to break even" in text
+    assert "Total cost of the plan" not in text

@@ -79,39 +79,59 @@ def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> lis
         items.append(Item("text", width / 2, height / 2, text="Computing the tornado…", anchor="middle"))
         return items
     cur = t.currency
-    what = "break-even" if t.by == "break-even" else "total cost"
-    items.append(Item("text", 14, 24, text=f"What moves {what} most ({t.scenario} scenario)", size=15,
-                       color=TITLE, bold=True))
-    base = t.base_cost
-    sub = (f"Total cost {fmt.money(base, cur, 0)} with every input as planned; each bar: the total with one "
-           f"input at its low and at its high (its own range, else ±20%)")
-    items.append(Item("text", 14, 44, text=sub, size=11))
     swings = t.swings[:top]
-    if not swings:
-        items.append(Item("text", width / 2, height / 2, text="No input changes the total", anchor="middle"))
+    by_break_even = t.by == "break-even"
+    if by_break_even:
+        # months when an input moves the break-even month, else paying subscribers
+        use_month = any(s.be_month_low != s.be_month_high for s in swings)
+        base = t.base_break_even_month if use_month else t.base_break_even_subscribers
+        unit = "month" if use_month else "subscribers"
+        ends = [((s.be_month_low, s.be_month_high) if use_month else (s.be_subs_low, s.be_subs_high)) for s in swings]
+        title = "What moves break-even most"
+        sub = (f"Break-even at {'month ' if use_month else ''}{base if base is not None else 'never'}"
+               f"{'' if use_month else ' paying subscribers'} with every input as planned; each bar: "
+               f"with one input at its low and at its high (its own range, else ±20%)")
+        axis = "Break-even month" if use_month else "Paying subscribers to break even"
+        def label_of(v: float) -> str:  # noqa: E306
+            return f"{v:,.0f}"
+    else:
+        base = t.base_cost
+        ends = [(s.cost_low, s.cost_high) for s in swings]
+        title = "What moves total cost most"
+        sub = (f"Total cost {fmt.money(base, cur, 0)} with every input as planned; each bar: the total with one "
+               f"input at its low and at its high (its own range, else ±20%)")
+        axis = f"Total cost of the plan ({cur})"
+        def label_of(v: float) -> str:  # noqa: E306
+            return fmt.compact_money(v, cur)
+    items.append(Item("text", 14, 24, text=f"{title} ({t.scenario} scenario)", size=15, color=TITLE, bold=True))
+    items.append(Item("text", 14, 44, text=sub, size=11))
+    if not swings or base is None:
+        why = "The plan does not break even as planned" if base is None else "No input changes it"
+        items.append(Item("text", width / 2, height / 2, text=why, anchor="middle"))
         return items
+    known = [v for pair in ends for v in pair if v is not None]
     label_w = min(max(_width(s.label, 11) for s in swings) + 12, width * 0.45)
     left, right = 14 + label_w, width - 24
     top_y, bottom_y = 64, height - 46
-    lo = min(min(s.cost_low, s.cost_high) for s in swings)
-    hi = max(max(s.cost_low, s.cost_high) for s in swings)
-    lo, hi = min(lo, base), max(hi, base)
+    lo, hi = min(known + [base]), max(known + [base])
     pad = (hi - lo) * 0.08 or max(abs(base) * 0.05, 1.0)
+    if by_break_even:
+        pad = max(pad, 0.6)  # whole months / subscribers: room for the end labels
     lo, hi = lo - pad, hi + pad
 
     def x_of(v: float) -> float:
         return left + (v - lo) / (hi - lo) * (right - left)
 
     # axis ticks
-    step = _nice_step(hi - lo)
+    step = max(_nice_step(hi - lo), 1.0) if by_break_even else _nice_step(hi - lo)
     tick = (lo // step + 1) * step
     while tick < hi:
         x = x_of(tick)
         items.append(Item("line", x, top_y, x, bottom_y, "#e3e8ef"))
-        items.append(Item("text", x, bottom_y + 16, text=tick_money(tick, step, cur), size=10.5, anchor="middle"))
+        text = f"{tick:,.0f}" if by_break_even else tick_money(tick, step, cur)
+        items.append(Item("text", x, bottom_y + 16, text=text, size=10.5, anchor="middle"))
         tick += step
-    items.append(Item("text", (left + right) / 2, height - 10, text=f"Total cost of the plan ({cur})", size=11,
-                       anchor="middle"))
+    items.append(Item("text", (left + right) / 2, height - 10, text=axis, size=11, anchor="middle"))
     row_h = (bottom_y - top_y) / len(swings)
     bar_h = min(row_h * 0.62, 26)
     for i, s in enumerate(swings):
@@ -120,16 +140,22 @@ def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> lis
         while _width(label, 11) > label_w - 10 and len(label) > 8:
             label = label[:-2].rstrip() + "…" if not label.endswith("…") else label[:-2] + "…"
         items.append(Item("text", left - 8, cy + 4, text=label, size=11, anchor="end"))
-        for value, color in ((s.cost_low, LOW_COLOR), (s.cost_high, HIGH_COLOR)):
+        low_end, high_end = ends[i]
+        for value, color in ((low_end, LOW_COLOR), (high_end, HIGH_COLOR)):
+            if value is None:
+                continue
             a, b = sorted((x_of(base), x_of(value)))
             if b - a > 0.2:
                 items.append(Item("rect", a, cy - bar_h / 2, b - a, bar_h, color))
-        for value in (s.cost_low, s.cost_high):
+        for value, color in ((low_end, LOW_COLOR), (high_end, HIGH_COLOR)):
+            if value is None:  # this end never breaks even
+                items.append(Item("text", right, cy + 4, text="never", size=10, anchor="end", color=color))
+                continue
             delta = value - base
-            if abs(delta) < 0.5:
+            if abs(delta) < (0.5 if not by_break_even else 1e-9):
                 continue
             x = x_of(value)
-            text = ("+" if delta > 0 else "−") + fmt.compact_money(abs(delta), cur)
+            text = ("+" if delta > 0 else "−") + label_of(abs(delta))
             items.append(Item("text", x + (4 if delta > 0 else -4), cy + 4, text=text, size=10,
                                anchor="start" if delta > 0 else "end"))
     items.append(Item("line", x_of(base), top_y - 4, x_of(base), bottom_y, TITLE, dash=True))
