@@ -196,3 +196,22 @@ def test_duplicating_a_builtin_scenario_keeps_its_build_estimates(qtbot, tmp_pat
     assert w.scenario.name == "High, my variant" and w.scenario.band == "high"
     assert w.economics.economics.total_build_cost == 3_544_300
     assert w.summary.scenario.currentText() == "high"
+
+
+def test_a_grids_computed_columns_follow_the_scenario_and_its_inputs_stay_the_plans(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path, "vivim.vivim")
+    c = w.controller
+    assert c.execute(insert_rows(c.plan, "scenarios", 0, [{"name": "Dearer backend"}]))
+    sid = c.plan.find_ref("scenarios", "Dearer backend")
+    # Team row 2 (cell addresses count the header as row 1): Senior Backend Engineer, $85/h x 240 h x 3
+    assert c.execute(insert_rows(c.plan, "scenario_overrides", 0, [
+        {"scenario": sid, "sheet": "Team", "row": "2", "field": "Hourly rate", "value": "$100"}]))
+    model = w.grids["allocations"].plan_model
+    cost_col = len(model.spec.fields) + [x.label for x in model.computed].index("Cost")
+    rate_col = model.spec.column_index("hourly_rate")
+    assert model.index(0, cost_col).data() == "$61,200"
+    w.scenario.set_scenario("Dearer backend")
+    assert model.index(0, cost_col).data() == "$72,000"  # 100 x 240 x 3
+    assert model.index(0, rate_col).data() == "$85"  # the input shown and edited is the plan's own
+    cli = summary(c.plan, "Dearer backend")
+    assert cli["milestones"][0]["build"]["bottom_up"] == summary(c.plan)["milestones"][0]["build"]["bottom_up"] + 10_800
