@@ -213,3 +213,17 @@ def test_bad_plan_settings(doc, exported):
         'Plan!B6: Currency must be a 3-letter ISO code such as USD or EUR, got "dollars"',
         "Plan!B7: Hours per month holds a formula saved without its result; type the value, or open and save "
         "the workbook in Excel or LibreOffice first"]
+
+
+def test_a_repeated_name_is_reported_beside_other_bad_cells(doc, exported):
+    row = len(doc.plan.roles) + 2
+
+    def edit(wb):  # noqa: ANN001
+        rc = wb["Rate card"]
+        rc.cell(row, 1).value = rc["A2"].value
+        rc["C3"].value = "lots"
+
+    name = doc.plan.roles.get(0, "name")
+    assert _errors(doc, _edit(exported, edit)) == [
+        'Rate card!C3: Hourly rate must be between 0 and 10,000, got "lots"',
+        f'Rate card!A{row}: Role "{name}" is already used by row 2']

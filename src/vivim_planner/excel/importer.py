@@ -232,11 +232,8 @@ class _Reader:
             rows.append(values)
             accepted.append(sheet_rows[k])
         sheet_rows = accepted
-        bad_rows = len(bad)
-        if bad_rows:
-            return
-        self._unique(spec, rows, sheet_rows, cols)
-        if any(self._errors_in(spec.sheet)):
+        self._unique(spec, rows, sheet_rows, cols)  # among the rows read, even if others were refused
+        if bad or any(self._errors_in(spec.sheet)):
             return
         self._assign_ids(spec, rows)
         if self_refs:
@@ -250,8 +247,8 @@ class _Reader:
             rid = row.pop("id")
             try:
                 plan.check_row(spec.name, p, row, row_id=rid)
-            except CellError as e:
-                col = next((cols[f.name] for f in fields if spec.address(p, f.name) == e.cell), None)
+            except CellError as e:  # its address counts rows of the new table: say where it is in the sheet
+                col = next((cols[f.name] for f in fields if spec.address(p, f.name) == e.cell), min(cols.values()))
                 self.error(spec.sheet, sheet_rows[p], col, e.reason)
 
     def _errors_in(self, sheet: str):  # noqa: ANN202 - generator of bool
