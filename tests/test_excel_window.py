@@ -72,3 +72,35 @@ def test_a_bad_workbook_lists_its_cells_and_changes_nothing(window, tmp_path, qt
     box.close()
     assert c.undo_stack.count() == steps
     assert snapshot(c.plan) == start
+
+
+def test_file_menu_has_the_excel_actions(window):
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert {"&Export to Excel…", "&Import from Excel…", "Export grid to &CSV…"} <= set(texts)
+
+
+def test_export_grid_to_csv_writes_the_current_grid(window, tmp_path, monkeypatch):
+    import csv
+
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "team.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV (*.csv)"))
+    window.show_table("allocations").setFocus()
+    window.export_csv_dialog()
+    with open(target, encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:3] == ["Milestone", "Role", "Line"]
+    assert len(rows) == len(window.controller.plan.allocations) + 1
+    assert "Exported Team" in window.statusBar().currentMessage()
+
+
+def test_export_to_excel_from_the_menu(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "investors"  # no suffix: .xlsx is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel workbook (*.xlsx)"))
+    window.export_excel_dialog()
+    wb = openpyxl.load_workbook(tmp_path / "investors.xlsx", read_only=True)
+    assert wb.sheetnames[0] == "Summary"
