@@ -116,3 +116,20 @@ def test_a_schema_1_file_opened_read_only_is_not_written(tmp_path):
     assert json.loads(r.stdout)["totals"]["mid"] == 2019805.0
     assert hashlib.sha256(old.read_bytes()).hexdigest() == before
     assert not Path(str(old) + "-wal").exists()
+
+
+def test_a_current_version_file_missing_a_later_table_gains_it(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "growing.vivim"
+    shutil.copy(SAMPLES / "vercel_per_user.vivim", path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE segment_usage")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    r = run_cli("curve", str(path), "--users", "10000", "--json")  # read-only: upgraded in memory
+    assert r.returncode == 0, r.stderr
+    assert round(json.loads(r.stdout)[0]["monthly_cost"], 2) == 29.39
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    PlanDocument.open(path).close()  # writable: the table is added on disk
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'segment_usage'").fetchone() == (1,)

@@ -20,9 +20,9 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from ..commands import ChangeSet, Command
-from ..domain import ALL_TABLES, METRICS, CellError, Kind, Plan, PlanError, PlanSettings
+from ..domain import ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings
 from ..domain.schema import BOUNDS
-from .migrations import migrate
+from .migrations import complete, migrate
 from .schema import FORMAT, MODELS, SCHEMA_VERSION, Meta, Setting
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,9 +64,10 @@ def _memory_copy(path: Path) -> Engine:
     return create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
 
 
-def _identify(path: Path, readonly: bool) -> int:
+def _identify(path: Path, readonly: bool) -> tuple[int, bool]:
     """Check that ``path`` is a plan this version can read, without changing the file (a file
-    we refuse keeps its bytes and journal mode). Returns the file's schema version."""
+    we refuse keeps its bytes and journal mode). Returns the file's schema version and whether
+    it lacks a table or column of that version (a file written while schema 2 was growing)."""
     try:
         if readonly:
             con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -90,7 +91,9 @@ def _identify(path: Path, readonly: bool) -> int:
                 raise PlanFileError(
                     f"{path}: written by a newer VIVIM Planner (file schema {version}, this version "
                     f"reads up to {SCHEMA_VERSION}); update VIVIM Planner to open it")
-            return version
+            incomplete = any(name not in tables or not {f.name for f in spec.fields} <= {
+                r[1] for r in con.execute(f"PRAGMA table_info({name})")} for name, spec in SPECS.items())
+            return version, incomplete
         finally:
             con.close()
     except sqlite3.Error as e:
@@ -159,13 +162,17 @@ class PlanDocument:
         """
         path = Path(path)
         _check_header(path)
-        version = _identify(path, readonly)  # before the engine below switches the file to WAL
+        version, incomplete = _identify(path, readonly)  # before the engine below switches the file to WAL
+        upgrade = version < SCHEMA_VERSION or incomplete
         # an older file opened read-only is upgraded in a private in-memory copy, never on disk
-        engine = _memory_copy(path) if readonly and version < SCHEMA_VERSION else _engine(path, readonly)
+        engine = _memory_copy(path) if readonly and upgrade else _engine(path, readonly)
         try:
-            if version < SCHEMA_VERSION:
+            if upgrade:
                 with engine.begin() as conn:
-                    migrate(conn, version)
+                    if version < SCHEMA_VERSION:
+                        migrate(conn, version)
+                    else:
+                        complete(conn)
             with engine.connect() as conn:
                 plan = _load(conn, path)
         except sqlite3.DatabaseError as e:

@@ -37,6 +37,12 @@ def _add_missing_tables_and_columns(conn) -> None:  # noqa: ANN001 - SQLAlchemy 
 MIGRATIONS: dict[int, Callable] = {1: _add_missing_tables_and_columns}
 
 
+def complete(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
+    """Add the tables and columns of the current schema that a file of the current version
+    lacks (one written while the schema was still growing); additive, like the 1 -> 2 step."""
+    _add_missing_tables_and_columns(conn)
+
+
 def migrate(conn, version: int) -> None:  # noqa: ANN001 - SQLAlchemy connection
     """Upgrade an open file from ``version`` to :data:`SCHEMA_VERSION` inside the caller's
     transaction. Raises ``ValueError`` when no migration path exists."""
