@@ -34,7 +34,7 @@ from ..engine import Finding, PlanResult, audit, category_key, compute, metric_v
 from ..engine.rollup import positions_of
 from . import formulas as F
 from .formulas import CURRENCY_NAME, HOURS_NAME, PLAN_NAME, ROLLUP_SHEET, Derived, criterion, whole_column
-from .styles import (NOTES_WIDTH, Styles, decimals_needed, money_decimals, number_format, number_width,
+from .styles import (MAX_TEXT_WIDTH, NOTES_WIDTH, Styles, decimals_needed, money_decimals, number_format, number_width,
                      text_width)
 
 SUMMARY_SHEET = "Summary"
@@ -188,6 +188,10 @@ class _Writer:
 
     # -- grid sheets ---------------------------------------------------------------------------
     def grid_sheet(self, ws, spec: TableSpec) -> None:  # noqa: ANN001
+        """One table's sheet: a header row of field labels (row 1, so ``Team!F7`` is the same
+        cell as in the grid and in messages), inputs column by column (references as the code /
+        name the grid shows, empty inputs still styled as inputs), the derived formula columns,
+        for stated figures the live recomputation beside each, and the hidden Row ID column."""
         plan, st = self.plan, self.st
         t = plan.tables[spec.name]
         n = len(t)
@@ -232,8 +236,7 @@ class _Writer:
                         ws.write_string(p + 1, c, v, flag_fmt if p in flagged else fmt)
                     else:  # an empty input still looks like a place to type
                         ws.write_blank(p + 1, c, None, fmt)
-                cap = NOTES_WIDTH if f.max_length > 200 else None
-                ws.set_column(c, c, text_width(texts, f.label, cap) if cap else text_width(texts, f.label))
+                ws.set_column(c, c, text_width(texts, f.label, NOTES_WIDTH if f.max_length > 200 else MAX_TEXT_WIDTH))
             else:
                 arr = np.asarray(col, dtype=np.float64)
                 num_fmt, decimals, prefix = self.column_style(self.field_kind(f), arr)
