@@ -255,3 +255,75 @@ def test_the_kalei_token_figures_agree_and_the_phase_totals_do_not(kalei):
     wheres = {f.where for f in audit(kalei)}
     assert not any("tokens" in w or "Cost with Haiku" in w or "Batch" in w for w in wheres)
     assert "Phase 3 Total ~EUR 425/month (1,000 DAU)" in wheres
+
+
+# -- the vectorized engine against a plain reference ---------------------------------------------
+
+def reference_total(plan: Plan, users: float) -> float:
+    """The rules of engine.usage written as plain loops: per plan base + ceil-to-package overage,
+    hard limits; per service the cheapest plan that fits, else the dearest plan."""
+    sp, meters, drivers = plan.tables["service_plans"], plan.tables["meters"], plan.tables["usage_drivers"]
+    by_service: dict[str, list[tuple[float, bool, float]]] = {}
+    for p in range(len(sp)):
+        cost, fits = float(sp.get(p, "base_fee")), True
+        for m in range(len(meters)):
+            if meters.get(m, "plan") != sp.ids[p]:
+                continue
+            d = list(drivers.ids).index(meters.get(m, "driver"))
+            usage = float(drivers.get(d, "per_user")) * conversion(drivers.get(d, "unit"), meters.get(m, "unit")) * users
+            included, price = float(meters.get(m, "included")), float(meters.get(m, "unit_price"))
+            per, package = float(meters.get(m, "per")), float(meters.get(m, "package"))
+            if math.isnan(price):
+                fits &= usage <= included * (1 + 1e-9)
+                continue
+            over = max(0.0, usage - included)
+            if package > 0:
+                over = max(0.0, math.ceil(over / package - 1e-9)) * package
+            cost += over * price / per
+        by_service.setdefault(sp.get(p, "service"), []).append((cost, fits, float(sp.get(p, "base_fee"))))
+    total = 0.0
+    for options in by_service.values():
+        fitting = [c for c, ok, _ in options if ok]
+        total += min(fitting) if fitting else max(options, key=lambda o: o[2])[0]
+    return total
+
+
+@st.composite
+def service_plans(draw) -> Plan:
+    plan = Plan()
+    units = [("calls", "requests"), ("seconds", "hours"), ("KB", "GB")]
+    plan.tables["usage_drivers"].extend([{"id": i + 1, "name": f"D{i}", "unit": units[i][0],
+                                          "per_user": draw(st.floats(0.01, 5000))} for i in range(3)])
+    plans, meters = [], []
+    for s in range(draw(st.integers(1, 3))):
+        for k in range(draw(st.integers(1, 3))):
+            plans.append({"id": len(plans) + 1, "name": f"S{s}P{k}", "service": f"S{s}",
+                          "base_fee": draw(st.sampled_from([0.0, 5.0, 20.0, 99.0]))})
+            for d in draw(st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True)):
+                capped = draw(st.booleans()) and k == 0
+                meters.append({"id": len(meters) + 1, "plan": len(plans), "driver": d + 1, "unit": units[d][1],
+                               "included": draw(st.floats(0, 1e6)),
+                               "unit_price": math.nan if capped else draw(st.floats(0.001, 3)),
+                               "per": draw(st.sampled_from([1.0, 1000.0])),
+                               "package": draw(st.sampled_from([math.nan, 0.5, 10.0, 1000.0]))})
+    plan.tables["service_plans"].extend(plans)
+    plan.tables["meters"].extend(meters)
+    return plan
+
+
+@settings(max_examples=150, deadline=None)
+@given(service_plans(), st.lists(st.floats(0, 2e6), min_size=1, max_size=6), st.sampled_from([0, 64, 5000]))
+def test_the_vectorized_engine_matches_plain_loops(monkeypatch_steps, plan, users, max_steps):
+    import vivim_planner.engine.usage as usage
+
+    monkeypatch_steps.setattr(usage, "_MAX_STEPS", max_steps)  # per point, mixed, mostly stepped
+    got = UsageModel(plan).evaluate(users).total
+    want = [reference_total(plan, u) for u in users]
+    assert list(got) == pytest.approx(want, rel=1e-9, abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_steps():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()

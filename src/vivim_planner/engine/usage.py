@@ -35,6 +35,7 @@ from ..domain import Plan
 from ..domain.units import conversion
 
 _CAP_TOLERANCE = 1e-9  # relative: usage this close to a hard limit still fits
+_MAX_STEPS = 64  # a packaged meter with more packages than this in range is evaluated per point
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,6 @@ class UsageModel:
         self._lin_w = self.meter_price[linear] * self.meter_per_user[linear]
         self._lin_wt = self.meter_price[linear] * self.meter_included[linear]
         self._pkg_rows = np.flatnonzero(priced & (self.meter_package > 0))
-        self._pkg_slots = _slots(self.meter_plan[self._pkg_rows])
         # a plan with hard limits fits up to the fewest users any of them allows
         self._cap_users = np.full(n_plans, np.inf)
         caps = np.flatnonzero(self.meter_capped & (self.meter_per_user > 0))
@@ -274,35 +274,58 @@ class UsageModel:
             order = np.argsort(users, kind="stable")
             users = users[order]
         n = users.size
-        cost = np.zeros((b - a, n + 1))
+        # each plan's cost is base + users x slope - intercept, where slope and intercept change
+        # at given user counts: summed as weighted counts (bincount) then cumulated along users
+        width = n + 1
+        slope_at: list[np.ndarray] = []
+        slope_by: list[np.ndarray] = []
+        intercept_at: list[np.ndarray] = []
+        intercept_by: list[np.ndarray] = []
         la, lb = np.searchsorted(self._lin_plan, [a, b])
         if lb > la:
-            plan_rows = self._lin_plan[la:lb] - a
-            steps = np.searchsorted(users, self._lin_t[la:lb], side="left")  # first user count past t
-            intercept = np.zeros_like(cost)
-            np.add.at(cost, (plan_rows, steps), self._lin_w[la:lb])
-            np.add.at(intercept, (plan_rows, steps), self._lin_wt[la:lb])
-            np.cumsum(cost, axis=1, out=cost)
-            np.cumsum(intercept, axis=1, out=intercept)
-            cost *= np.append(users, 0.0)
-            cost -= intercept
-        cost = cost[:, :n]
-        cost += self.plan_base[a:b, None]
+            at = (self._lin_plan[la:lb] - a) * width + np.searchsorted(users, self._lin_t[la:lb], side="left")
+            slope_at.append(at)
+            slope_by.append(self._lin_w[la:lb])
+            intercept_at.append(at)
+            intercept_by.append(self._lin_wt[la:lb])
+        direct = np.empty(0, dtype=np.int64)
         pa, pb = np.searchsorted(self.meter_plan[self._pkg_rows], [a, b]) if self._pkg_rows.size else (0, 0)
-        if pb > pa:
+        if pb > pa and n:
             rows = self._pkg_rows[pa:pb]
-            pkg = self.meter_package[rows]
-            # packages used = ceil((a x users - included) / package), at least 0; the 1e-9
-            # keeps float noise (7.000000001 packages) from adding a package
-            over = np.multiply.outer(self.meter_per_user[rows] / pkg, users)
-            over -= (self.meter_included[rows] / pkg + 1e-9)[:, None]
+            per_user, included = self.meter_per_user[rows], self.meter_included[rows]
+            pkg, jump = self.meter_package[rows], self.meter_package[rows] * self.meter_price[rows]
+            # packages used = ceil((per_user x users - included) / package - 1e-9), at least 0
+            # (the 1e-9 keeps float noise, 7.000000001 packages, from adding one): the j-th
+            # package starts past (included + (j - 1 + 1e-9) x package) / per_user users
+            most = np.maximum(np.ceil((per_user * users[-1] - included) / pkg - 1e-9), 0).astype(np.int64)
+            few = most <= _MAX_STEPS
+            stepped = np.flatnonzero(few)
+            if stepped.size:
+                counts = most[stepped]
+                m = np.repeat(stepped, counts)
+                j = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+                start = (included[m] + (j + 1e-9) * pkg[m]) / per_user[m]
+                intercept_at.append((self.meter_plan[rows[m]] - a) * width + np.searchsorted(users, start, side="right"))
+                intercept_by.append(-jump[m])
+            direct = rows[~few]
+        size = (b - a) * width
+        slope = _weighted_counts(slope_at, slope_by, size).reshape(b - a, width)
+        intercept = _weighted_counts(intercept_at, intercept_by, size).reshape(b - a, width)
+        np.cumsum(slope, axis=1, out=slope)
+        np.cumsum(intercept, axis=1, out=intercept)
+        slope *= np.append(users, 0.0)
+        slope -= intercept
+        cost = slope[:, :n]
+        cost += self.plan_base[a:b, None]
+        if direct.size:  # packaged meters with many packages in range: evaluated point by point
+            pkg = self.meter_package[direct]
+            over = np.multiply.outer(self.meter_per_user[direct] / pkg, users)
+            over -= (self.meter_included[direct] / pkg + 1e-9)[:, None]
             np.ceil(over, out=over)
             np.maximum(over, 0.0, out=over)
-            over *= (pkg * self.meter_price[rows])[:, None]
-            for plans_k, rows_k in self._pkg_slots:
-                sel = (rows_k >= pa) & (rows_k < pb)
-                if sel.any():
-                    cost[plans_k[sel] - a] += over[rows_k[sel] - pa]
+            over *= (pkg * self.meter_price[direct])[:, None]
+            for plans_k, rows_k in _slots(self.meter_plan[direct] - a):  # one meter per plan at a time
+                cost[plans_k] += over[rows_k]
         fits = users[None, :] <= self._cap_users[a:b, None]
         if order is not None:
             inverse = np.empty_like(order)
@@ -370,10 +393,10 @@ class UsageModel:
         plans: Mapping[str, list[str]] = {}
         over: dict[str, np.ndarray] = {}
         if self.services:
-            cost, fits = self.plan_costs(users)
-            chosen, value = self._cheapest(np.where(fits, cost, np.inf))  # (services, n)
+            chosen, value = self._services_at(users)
             none_fit = ~np.isfinite(value)
             if none_fit.any():  # past every limit: the dearest plan, billed as if unlimited
+                cost, _fits = self.plan_costs(users)
                 value = np.where(none_fit, cost[self.dearest], value)
             for s, name in enumerate(self.services):
                 components[name] = value[s]
@@ -392,6 +415,12 @@ class UsageModel:
             low += value
             high += value
         return Curve(users, low, high, components, kinds, plans, over, tiers, present)
+
+    def _services_at(self, users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(plan index, cost)`` of each service at ``users``: shape (services, n) each; the
+        cost is inf where no plan fits."""
+        cost, fits = self.plan_costs(users)
+        return self._cheapest(np.where(fits, cost, np.inf))
 
     def marginal_cost(self, users: np.ndarray | list[float], step: float = 1000.0) -> np.ndarray:
         """Extra monthly cost (USD/month) of the next ``step`` users at each of ``users``."""
@@ -450,6 +479,13 @@ class UsageModel:
             if b / a - 1 < 1e-9:
                 break
         return float(b)
+
+
+def _weighted_counts(at: list[np.ndarray], by: list[np.ndarray], size: int) -> np.ndarray:
+    """Sum of the weights ``by`` at flat positions ``at``, as a float array of ``size``."""
+    if not at:
+        return np.zeros(size)
+    return np.bincount(np.concatenate(at), weights=np.concatenate(by), minlength=size)  # float64
 
 
 def _slots(owner: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
