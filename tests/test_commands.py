@@ -348,3 +348,17 @@ def test_history_clean_state_survives_edits_after_the_save_point():
     h.undo()
     h.undo()
     assert h.is_clean and plan.allocations.get(0, "fte") == 2.0
+
+
+def test_a_cell_edited_twice_in_one_command_takes_its_last_value():
+    from vivim_planner.commands import set_cells
+    from vivim_planner.domain import Plan
+
+    plan = Plan()
+    plan.milestones.extend([{"id": 1, "code": "M1", "name": "A", "start_month": 1.0, "end_month": 3.0}])
+    plan.estimates.extend([{"id": 1, "milestone": 1, "category": "Personnel", "low": 10.0, "high": 30.0}])
+    cmd = set_cells(plan, "estimates", [(1, "mid", "0"), (1, "mid", "")])  # 0 alone is refused
+    assert cmd.edits == []
+    cmd = set_cells(plan, "estimates", [(1, "mid", "0"), (1, "mid", "20")])
+    cmd.apply(plan)
+    assert plan.estimates.get(0, "mid") == 20.0

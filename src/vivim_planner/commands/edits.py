@@ -198,14 +198,15 @@ def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], 
     spec = SPECS[table]
     t = plan.tables[table]
     rows: dict[int, dict[str, object]] = {}
-    parsed: list[tuple[str, int, str, object]] = []
+    final: dict[tuple[int, str], object] = {}  # a cell edited twice takes its last value
     for rid, name, raw in sorted(edits, key=lambda e: (t.position(e[0]), spec.column_index(e[1]))):
         pos = t.position(rid)
         value = plan.parse_cell(table, pos, name, raw)
         row = rows.setdefault(rid, t.row(pos))
         row[name] = value
-        if not _same(t.get(pos, name), value):
-            parsed.append((table, rid, name, value))
+        final[(rid, name)] = value
+    parsed = [(table, rid, name, value) for (rid, name), value in final.items()
+              if not _same(t.get(t.position(rid), name), value)]
     for rid, row in rows.items():
         plan.check_row(table, t.position(rid), row, row_id=rid)
     for key in spec.unique:  # check_row compares with the table as it is; also among the edited rows
