@@ -112,18 +112,10 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     finally:
         doc.close()
     if out is not None:
-        import os
+        from .ui.tornado_chart import render_tornado
 
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from PySide6.QtWidgets import QApplication
-
-        from .ui.tornado_chart import TornadoChart
-
-        app = QApplication.instance() or QApplication([])  # noqa: F841 - fonts need an application
-        chart = TornadoChart()
-        chart.set_tornado(t)
         try:
-            chart.save(out)
+            render_tornado(t, out)
         except OSError as e:
             raise cli.CliError(str(e)) from None
         print(f"wrote {out}")

@@ -259,3 +259,17 @@ class TornadoChart(QWidget):
         else:
             raise ValueError(f"{path}: the chart is written as .png or .svg")
         return path
+
+
+def render_tornado(t: Tornado, out: str | Path) -> None:
+    """Write the tornado ``t`` to ``out`` (PNG at 2x or SVG, by extension), creating an
+    offscreen QApplication when none runs (the ``tornado`` command). Raises ``OSError``."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - fonts need an application
+    chart = TornadoChart()
+    chart.set_tornado(t)
+    chart.save(out)
