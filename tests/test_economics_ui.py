@@ -126,7 +126,7 @@ def test_duplicate_a_scenario_with_its_overrides_in_one_undo_step(qtbot, tmp_pat
 
 
 @pytest.mark.parametrize("table, row, col, text, message", [
-    ("pricing_tiers", 1, 4, "120%", "Pricing!E3: Paying share must be between 0 and 1, got 120%"),
+    ("pricing_tiers", 1, 4, "120%", "Pricing!E3: Paying share must be between 0% and 100%, got 120%"),
     ("pricing_tiers", 1, 1, "-4.99", "Pricing!B3: Monthly price must be between 0 and 1,000,000,000, got -4.99"),
     ("scenarios", 1, 0, "Old price $7.99", 'Scenarios!A3: Scenario "Old price $7.99" is already used by row 2'),
 ])

@@ -162,6 +162,8 @@ class Field:
         got = format_number_for_message(raw)
         what = "a whole number" if self.kind is Kind.INTEGER else "a number"
         lo, hi = self.minimum, self.maximum
+        if self.unit.startswith("share") and lo == 0 and hi == 1:  # typed as 15% or 0.15
+            return f"{self.label} must be between 0% and 100%, got {got}"
         if lo is not None and hi is not None:
             return f"{self.label} must be {_bound_word(self)}between {_fmt(lo)} and {_fmt(hi)}, got {got}"
         if lo is not None:
