@@ -217,3 +217,16 @@ def compute(plan: Plan) -> PlanResult:
         operating=operating, revenue=revenue, net_operating=net, users=users.copy(),
         cost_per_user=cpu, totals=totals,
     )
+
+
+def estimate_bottom_up(plan: Plan, r: PlanResult) -> np.ndarray:
+    """Bottom-up (mid) figure, USD, of each estimate row's milestone x category: shape
+    (estimates,), NaN where the row's milestone is unknown."""
+    es = plan.estimates
+    mpos = positions_of(plan.milestones.ids, es.column("milestone"))
+    keys = [category_key(c) for c in r.categories]
+    cpos = np.array([keys.index(category_key(c)) for c in es.column("category")], dtype=np.int64)
+    out = np.full(len(es), np.nan)
+    ok = mpos >= 0
+    out[ok] = r.bottom_up["mid"][mpos[ok], cpos[ok]]
+    return out

@@ -27,8 +27,8 @@ import numpy as np
 
 from ..domain import Plan, column_letter
 from ..domain.table import TableSpec
-from ..engine import PlanResult, category_key
-from ..engine.rollup import positions_of
+from ..engine import PlanResult
+from ..engine.rollup import estimate_bottom_up, positions_of
 
 HOURS_NAME = "HoursPerMonth"
 CURRENCY_NAME = "Currency"
@@ -149,18 +149,6 @@ def _build_formulas(plan: Plan) -> tuple[Derived, ...]:
         Derived("cost_high", "Cost high", band("high"), lambda p, r: r.build_high, "money",
                 "High, else the cost"),
     )
-
-
-def estimate_bottom_up(plan: Plan, r: PlanResult) -> np.ndarray:
-    """Bottom-up (mid) figure of each estimate row's milestone x category (NaN without one)."""
-    es = plan.estimates
-    mpos = positions_of(plan.milestones.ids, es.column("milestone"))
-    keys = [category_key(c) for c in r.categories]
-    cpos = np.array([keys.index(category_key(c)) for c in es.column("category")], dtype=np.int64)
-    out = np.full(len(es), np.nan)
-    ok = mpos >= 0
-    out[ok] = r.bottom_up["mid"][mpos[ok], cpos[ok]]
-    return out
 
 
 def _estimate_formulas(plan: Plan) -> tuple[Derived, ...]:

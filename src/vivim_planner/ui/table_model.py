@@ -19,8 +19,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..commands import ChangeSet, set_cell
 from ..domain import SPECS, Field, Kind, Plan
-from ..engine import PlanResult, category_key
-from ..engine.rollup import positions_of
+from ..engine import PlanResult
+from ..engine.rollup import estimate_bottom_up, positions_of
 from . import format as fmt
 from . import roles as R
 from .controller import PlanController
@@ -43,17 +43,6 @@ class Computed:
     money: bool = True
     help: str = ""
     usage: bool = False  # values(plan, usage_model) instead of values(plan, result)
-
-
-def _estimate_bottom_up(plan: Plan, r: PlanResult) -> np.ndarray:
-    es = plan.estimates
-    mpos = positions_of(plan.milestones.ids, es.column("milestone"))
-    keys = [category_key(c) for c in r.categories]
-    cpos = np.array([keys.index(category_key(c)) for c in es.column("category")], dtype=np.int64)
-    out = np.full(len(es), np.nan)
-    ok = mpos >= 0
-    out[ok] = r.bottom_up["mid"][mpos[ok], cpos[ok]]
-    return out
 
 
 def _role_use(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
@@ -81,8 +70,8 @@ COMPUTED: dict[str, tuple[Computed, ...]] = {
         Computed("Cost", lambda p, r: r.build_cost, help="Qty x unit cost, else amount, else the low-high midpoint"),
     ),
     "estimates": (
-        Computed("Bottom-up", _estimate_bottom_up, help="The milestone's lines of this category"),
-        Computed("Mid - bottom-up", lambda p, r: p.estimates.column("mid") - _estimate_bottom_up(p, r),
+        Computed("Bottom-up", estimate_bottom_up, help="The milestone's lines of this category"),
+        Computed("Mid - bottom-up", lambda p, r: p.estimates.column("mid") - estimate_bottom_up(p, r),
                  help="Variance of the stated mid estimate against the bottom-up figure"),
     ),
     "operating_costs": (
