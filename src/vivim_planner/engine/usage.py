@@ -123,7 +123,11 @@ class SegmentCost:
 
 class UsageModel:
     """A plan's operating-cost model as arrays, built once per plan state and evaluated at any
-    user counts. Build it again after an edit (it costs microseconds per row)."""
+    user counts. Build it again after an edit (it costs microseconds per row).
+
+    ``tier_bands``: every tier's (low, high) USD/month by case-folded name, reference tiers
+    (no ``users_from``) included; ``tier_names`` / ``tier_from`` / ``tier_low`` / ``tier_high``:
+    the tiers on the curve, in order of ``users_from``."""
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -189,50 +193,47 @@ class UsageModel:
 
     def _build_tiers(self, plan: Plan) -> None:
         tiers, comps = plan.tables["infra_tiers"], plan.tables["infra_components"]
-        starts = np.asarray(tiers.column("users_from"), dtype=np.float64)
-        on_curve = [p for p in np.argsort(starts, kind="stable") if not math.isnan(starts[p])]
-        self.tier_names = [tiers.get(int(p), "name") for p in on_curve]
-        self.tier_from = starts[on_curve] if on_curve else np.empty(0)
-        tier_of = {int(tiers.ids[p]): i for i, p in enumerate(on_curve)}
-        names: list[str] = []
+        n_tiers = len(tiers)
+        position = {int(rid): p for p, rid in enumerate(tiers.ids)}
+        low, high = np.zeros(n_tiers), np.zeros(n_tiers)  # every tier, the curve's and reference ones
         mids: dict[tuple[int, str], float] = {}
-        low = np.zeros(len(on_curve))
-        high = np.zeros(len(on_curve))
         options: dict[int, dict[str, list[float]]] = {}
         for p in range(len(comps)):
-            i = tier_of.get(int(comps.get(p, "tier")))
-            if i is None:
-                continue
+            t = position[int(comps.get(p, "tier"))]
             lo = float(comps.get(p, "low"))
             hi = float(comps.get(p, "high"))
             lo, hi = (0.0 if math.isnan(lo) else lo), (lo if math.isnan(hi) else hi)
             hi = 0.0 if math.isnan(hi) else hi
             option = comps.get(p, "option")
             if option:
-                acc = options.setdefault(i, {}).setdefault(option, [0.0, 0.0])
+                acc = options.setdefault(t, {}).setdefault(option, [0.0, 0.0])
                 acc[0] += lo
                 acc[1] += hi
                 continue
             name = comps.get(p, "component")
-            names.append(name)
-            mids[(i, name)] = mids.get((i, name), 0.0) + (lo + hi) / 2
-            low[i] += lo
-            high[i] += hi
-        for i, opts in options.items():
+            mids[(t, name)] = mids.get((t, name), 0.0) + (lo + hi) / 2
+            low[t] += lo
+            high[t] += hi
+        for t, opts in options.items():
             olo = min(v[0] for v in opts.values())
             ohi = max(v[1] for v in opts.values())
-            low[i] += olo
-            high[i] += ohi
-            name = " or ".join(opts)
-            names.append(name)
-            mids[(i, name)] = (olo + ohi) / 2
-        self.tier_low, self.tier_high = low, high
-        self.infra_names = list(dict.fromkeys(names))
+            low[t] += olo
+            high[t] += ohi
+            mids[(t, " or ".join(opts))] = (olo + ohi) / 2
+        self.tier_bands = {tiers.get(t, "name").casefold(): (float(low[t]), float(high[t])) for t in range(n_tiers)}
+        starts = np.asarray(tiers.column("users_from"), dtype=np.float64)
+        on_curve = [int(p) for p in np.argsort(starts, kind="stable") if not math.isnan(starts[p])]
+        self.tier_names = [tiers.get(p, "name") for p in on_curve]
+        self.tier_from = starts[on_curve] if on_curve else np.empty(0)
+        self.tier_low, self.tier_high = low[on_curve], high[on_curve]
+        row = {t: i for i, t in enumerate(on_curve)}
+        self.infra_names = list(dict.fromkeys(name for (t, name) in mids if t in row))
         self.tier_component_mid = np.zeros((len(on_curve), len(self.infra_names)))
         self.tier_has = np.zeros((len(on_curve), len(self.infra_names)), dtype=bool)
-        for (i, name), v in mids.items():
-            self.tier_component_mid[i, self.infra_names.index(name)] = v
-            self.tier_has[i, self.infra_names.index(name)] = True
+        for (t, name), v in mids.items():
+            if t in row:
+                self.tier_component_mid[row[t], self.infra_names.index(name)] = v
+                self.tier_has[row[t], self.infra_names.index(name)] = True
 
     def _build_llm(self, plan: Plan) -> None:
         models, acts = plan.tables["llm_models"], plan.tables["llm_activities"]

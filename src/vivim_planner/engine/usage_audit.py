@@ -60,15 +60,10 @@ def usage_value(model: UsageModel, row: dict) -> tuple[float, str]:
                 return float(drivers.get(p, "per_user")) * n * conversion(drivers.get(p, "unit"), unit), unit
         return math.nan, f'"{subject}" is not a usage driver'
     if metric == "tier_cost":
-        tiers = plan.tables["infra_tiers"]
-        for i, name in enumerate(model.tier_names):
-            if name.casefold() == key:
-                lo, hi = float(model.tier_low[i]), float(model.tier_high[i])
-                return {"low": lo, "high": hi}.get(bound, (lo + hi) / 2), ""
-        if any(n.casefold() == key for n in tiers.column("name")):
-            lo, hi = _reference_tier(plan, key)
-            return {"low": lo, "high": hi}.get(bound, (lo + hi) / 2), ""
-        return math.nan, f'"{subject}" is not an infrastructure tier'
+        if key not in model.tier_bands:
+            return math.nan, f'"{subject}" is not an infrastructure tier'
+        lo, hi = model.tier_bands[key]
+        return {"low": lo, "high": hi}.get(bound, (lo + hi) / 2), ""
     if metric.startswith("llm_"):
         index = {"llm_cost_per_user": 0, "llm_list_cost_per_user": 1, "llm_input_tokens": 2, "llm_output_tokens": 3}[metric]
         for seg in model.segments:
@@ -97,29 +92,6 @@ def _component(model: UsageModel, c, users: float, key: str) -> float | None:  #
                 over = math.ceil(round(over / pkg, 9)) * pkg
             return over * model.meter_price[m]
     return None
-
-
-def _reference_tier(plan: Plan, key: str) -> tuple[float, float]:
-    """Low / high of a tier that is not on the curve (no ``users_from``), same rules."""
-    tiers, comps = plan.tables["infra_tiers"], plan.tables["infra_components"]
-    rid = next(int(tiers.ids[p]) for p in range(len(tiers)) if tiers.get(p, "name").casefold() == key)
-    lo = hi = 0.0
-    options: dict[str, list[float]] = {}
-    for p in np.flatnonzero(comps.column("tier") == rid):
-        a, b = float(comps.get(int(p), "low")), float(comps.get(int(p), "high"))
-        a = 0.0 if math.isnan(a) else a
-        b = a if math.isnan(b) else b
-        opt = comps.get(int(p), "option")
-        if opt:
-            acc = options.setdefault(opt, [0.0, 0.0])
-            acc[0] += a
-            acc[1] += b
-        else:
-            lo, hi = lo + a, hi + b
-    if options:
-        lo += min(v[0] for v in options.values())
-        hi += max(v[1] for v in options.values())
-    return lo, hi
 
 
 def usage_findings(plan: Plan, model: UsageModel | None = None) -> list[Finding]:
