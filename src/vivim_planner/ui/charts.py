@@ -28,6 +28,17 @@ class MoneyAxis(pg.AxisItem):
         return [fmt.compact_money(v * scale, self.currency) if v >= 0 else "" for v in values]
 
 
+def month_plot(plot) -> "pg.LegendItem":  # noqa: ANN001 - pyqtgraph PlotItem
+    """Give ``plot`` the deck style with a fixed view (no menu, no mouse zoom) and a "Month"
+    x axis; returns its legend."""
+    _style(plot)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.setLabel("bottom", "Month", color="#33404f")
+    return plot.addLegend(offset=(10, 10), labelTextColor="#33404f")
+
+
 def _style(plot: pg.PlotItem) -> None:
     font = QFont()
     font.setPointSize(9)
@@ -47,12 +58,7 @@ class CumulativeBuildChart(pg.PlotWidget):
         self.money_axis = MoneyAxis(orientation="left")
         super().__init__(parent, background="w", axisItems={"left": self.money_axis})
         plot = self.getPlotItem()
-        _style(plot)
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.hideButtons()
-        plot.setLabel("bottom", "Month", color="#33404f")
-        self.legend = plot.addLegend(offset=(10, 10), labelTextColor="#33404f")
+        self.legend = month_plot(plot)
         self.low = plot.plot(pen=pg.mkPen(LOW_HIGH, width=1, style=pg.QtCore.Qt.DashLine), name="Low / high")
         self.high = plot.plot(pen=pg.mkPen(LOW_HIGH, width=1, style=pg.QtCore.Qt.DashLine))
         self.band = pg.FillBetweenItem(self.low, self.high, brush=pg.mkBrush(*BAND))

@@ -23,7 +23,7 @@ from ..engine.compare import ROWS, compare_data
 from ..engine.economics import Economics, economics
 from ..engine.sensitivity import Tornado, input_count, tornado
 from . import format as fmt
-from .charts import MoneyAxis, _style
+from .charts import MoneyAxis, month_plot
 from .controller import PlanController
 from .scenario_bar import ScenarioState
 from .summary_tab import CARD_STYLE, _Card
@@ -90,13 +90,8 @@ class RunwayChart(pg.PlotWidget):
         self.money_axis = SignedMoneyAxis(orientation="left")
         super().__init__(parent, background="w", axisItems={"left": self.money_axis})
         plot = self.getPlotItem()
-        _style(plot)
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.hideButtons()
-        plot.setLabel("bottom", "Month", color="#33404f")
+        self.legend = month_plot(plot)
         plot.setLabel("left", "Cash at month end", color="#33404f")
-        self.legend = plot.addLegend(offset=(10, 10), labelTextColor="#33404f")
         self.zero = pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#8a94a3", width=1))
         plot.addItem(self.zero)
         self.cash = plot.plot(pen=pg.mkPen("#1f4e79", width=2.5), symbol="o", symbolSize=5, symbolBrush="#1f4e79",
