@@ -37,7 +37,7 @@ def test_wheel_ships_the_sample_plan_the_icon_and_the_entry_points(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         assert {"vivim_planner/samples/vivim.vivim", "vivim_planner/resources/vivim-planner.svg",
-                "vivim_planner/cli.py", "vivim_planner/__main__.py"} <= names
+                "vivim_planner/cli/__init__.py", "vivim_planner/cli/common.py", "vivim_planner/__main__.py"} <= names
         for sample in (REPO / "sample_models").glob("*.vivim"):  # every committed sample ships
             assert zf.read(f"vivim_planner/samples/{sample.name}") == sample.read_bytes(), sample.name
         assert zf.read("vivim_planner/resources/vivim-planner.svg").lstrip().startswith(b"<")

@@ -3,7 +3,7 @@
 Layers (dependencies point down, nothing below ``ui`` imports Qt)::
 
     ui/        PySide6 + pyqtgraph window, table models, undo bridge
-    cli.py     headless commands over the same core
+    cli/       headless commands over the same core
     storage/   the SQLite plan document (.vivim)
     commands/  every edit as an object: apply / revert -> ChangeSet
     engine/    pure, vectorized computation and the audit

@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from . import cli
-from .engine.compare import ROWS, compare_data
+from .common import EXIT_OK, CliError, dump_json, open_readonly, plan_argument, scenario_arg
 
 
 def _cell(value: object, kind: str) -> str:
@@ -40,6 +39,8 @@ def _variance(value: object, pct: object, kind: str) -> str:
 
 def format_compare(data: dict) -> str:
     """A text table: one row per figure, per scenario its value and (below the base) its variance."""
+    from ..engine.compare import ROWS
+
     scen = data["scenarios"]
     keys = list(ROWS) + sorted({(k, f"Margin {k.split(':', 1)[1]}", "pct") for x in scen for k in x["figures"]
                                 if k.startswith("margin:")}, key=lambda r: r[0])
@@ -63,17 +64,18 @@ def format_compare(data: dict) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .domain import PlanError
+    from ..domain import PlanError
+    from ..engine.compare import compare_data
 
-    doc = cli._open_readonly(args.plan)  # noqa: SLF001
+    doc = open_readonly(args.plan)
     try:
         data = compare_data(doc.plan, args.scenario or None, args.base)
     except PlanError as e:
-        raise cli.CliError(str(e)) from None
+        raise CliError(str(e)) from None
     finally:
         doc.close()
-    print(cli._dump_json(data) if args.json else format_compare(data))  # noqa: SLF001
-    return cli.EXIT_OK
+    print(dump_json(data) if args.json else format_compare(data))
+    return EXIT_OK
 
 
 def format_tornado(data: dict) -> str:
@@ -98,30 +100,30 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     """Rank the inputs by how much they move total cost (or break-even); optionally draw the chart."""
     from pathlib import Path
 
-    from .domain import PlanError
-    from .engine.sensitivity import tornado
+    from ..domain import PlanError
+    from ..engine.sensitivity import tornado
 
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".png", ".svg"):
         args.parser.error(f"{out}: give a .png or .svg file to write")
-    doc = cli._open_readonly(args.plan)  # noqa: SLF001
+    doc = open_readonly(args.plan)
     try:
         t = tornado(doc.plan, args.scenario, by=args.by, top=args.top)
     except PlanError as e:
-        raise cli.CliError(str(e)) from None
+        raise CliError(str(e)) from None
     finally:
         doc.close()
     if out is not None:
-        from .ui.tornado_chart import render_tornado
+        from ..ui.tornado_chart import render_tornado
 
         try:
             render_tornado(t, out)
         except OSError as e:
-            raise cli.CliError(str(e)) from None
+            raise CliError(str(e)) from None
         print(f"wrote {out}")
-        return cli.EXIT_OK
-    print(cli._dump_json(t.to_json()) if args.json else format_tornado(t.to_json()))  # noqa: SLF001
-    return cli.EXIT_OK
+        return EXIT_OK
+    print(dump_json(t.to_json()) if args.json else format_tornado(t.to_json()))
+    return EXIT_OK
 
 
 def add_parsers(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
@@ -129,9 +131,9 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
     p = sub.add_parser("tornado", help="the inputs that move total cost (or break-even) most",
                        description="Swing every numeric input between its own low and high (else ±20%) and rank "
                                    "the inputs by the spread of the plan's total cost or break-even.")
-    p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
+    plan_argument(p)
     p.add_argument("out", metavar="OUT", nargs="?", default=None, help="optional OUT.png (2x) or OUT.svg: draw the chart")
-    p.add_argument("--scenario", type=cli._scenario, default="mid", metavar="S", help="scenario (default: mid)")  # noqa: SLF001
+    p.add_argument("--scenario", type=scenario_arg, default="mid", metavar="S", help="scenario (default: mid)")
     p.add_argument("--by", choices=("cost", "break-even"), default="cost", help="rank by total cost (default) or break-even")
     p.add_argument("--top", type=int, default=12, help="how many inputs (default 12)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -141,7 +143,7 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
                        description="Every scenario of PLAN (low, mid, high, bottom-up and the Scenarios sheet's) "
                                    "side by side: build and operating cost, revenue, cash, break-even, runway, "
                                    "dividend pool and tier margins, with the variance against the base scenario.")
-    p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
+    plan_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--scenario", action="append", metavar="S",
                    help="compare only these scenarios (repeat the option); default: all")

@@ -15,14 +15,11 @@ import math
 import os
 from pathlib import Path
 
-from .cli import CliError, EXIT_OK, _check_plan, _dump_json, _open_readonly
-
-COMMANDS = ("curve", "chart")
-
+from .common import EXIT_OK, CliError, check_plan, dump_json, open_readonly, output_file, plan_argument
 
 def _user_counts(text: str) -> list[float]:
     """argparse type: ``1000,10K,1e5`` -> [1000.0, 10000.0, 100000.0]; refuses negatives and text."""
-    from .domain import parse_number_text
+    from ..domain import parse_number_text
 
     out = []
     for part in text.split(","):
@@ -45,7 +42,7 @@ def curve_points(plan, users: list[float]) -> list[dict]:  # noqa: ANN001 - Plan
     """One dict per user count: ``users``, ``monthly_cost`` (USD/month, mid of the band),
     ``cost_per_user`` (USD per user per month, None at 0 users), ``low``, ``high`` and
     ``components`` {name: USD/month}."""
-    from .engine.usage import UsageModel
+    from ..engine.usage import UsageModel
 
     c = UsageModel(plan).evaluate(users)
     per_user = c.cost_per_user
@@ -64,7 +61,7 @@ def curve_points(plan, users: list[float]) -> list[dict]:  # noqa: ANN001 - Plan
 
 def format_curve(points: list[dict], currency: str) -> str:
     """A table of the points for a terminal: users, monthly cost (low-high), cost per user."""
-    from .domain.currency import currency_prefix
+    from ..domain.currency import currency_prefix
 
     sym = currency_prefix(currency)
     lines = [f"{'Users':>12}  {'Monthly cost':>14}  {'Low-high':>23}  {'Per user':>12}"]
@@ -78,13 +75,13 @@ def format_curve(points: list[dict], currency: str) -> str:
 
 def cmd_curve(args: argparse.Namespace) -> int:
     """Print the operating cost at each ``--users`` count (JSON list with ``--json``)."""
-    doc = _open_readonly(args.plan)
+    doc = open_readonly(args.plan)
     try:
         points = curve_points(doc.plan, args.users)
         currency = doc.plan.settings.currency
     finally:
         doc.close()
-    print(_dump_json(points) if args.json else format_curve(points, currency))
+    print(dump_json(points) if args.json else format_curve(points, currency))
     return EXIT_OK
 
 
@@ -93,13 +90,11 @@ def cmd_chart(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".svg"):
         args.parser.error(f"{out}: give a .png or .svg file to write")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise CliError(f"{out}: the folder {folder} does not exist")
-    _check_plan(args.plan)
-    doc = _open_readonly(args.plan)
+    output_file(out, "the image file")
+    check_plan(args.plan)
+    doc = open_readonly(args.plan)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from .ui.curve_chart import render_chart
+    from ..ui.curve_chart import render_chart
 
     try:
         render_chart(doc.plan, out, kind=args.kind)
@@ -116,7 +111,7 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
     p = sub.add_parser("curve", help="monthly operating cost and cost per user at given user counts",
                        description="Price the plan's infrastructure tiers, usage-priced services and LLM usage "
                                    "at each user count.")
-    p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
+    plan_argument(p)
     p.add_argument("--users", type=_user_counts, default=[100, 1_000, 10_000, 100_000, 1_000_000],
                    help="comma-separated user counts (default: 100,1000,10000,100000,1000000)")
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
@@ -124,7 +119,7 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
 
     p = sub.add_parser("chart", help="save the cost curve as a PNG (2x) or SVG for a slide",
                        description="Render total monthly cost or cost per user against users (log axis).")
-    p.add_argument("plan", metavar="PLAN", help="a .vivim plan file")
+    plan_argument(p)
     p.add_argument("out", metavar="OUT", help="OUT.png or OUT.svg")
     p.add_argument("--kind", choices=("total", "per-user"), default="total",
                    help="total monthly cost (default) or cost per user")
