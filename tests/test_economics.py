@@ -176,7 +176,7 @@ def test_dividend_shares_must_add_up_to_100_percent():
 
 
 def test_the_milestone_in_force_is_the_latest_started_and_holds_through_gaps():
-    from vivim_planner.engine.economics import _in_force
+    from vivim_planner.engine.schedule import in_force as _in_force
 
     starts = np.array([1.0, 3.0, 8.0, np.nan])
     ends = np.array([3.0, 5.0, 9.0, np.nan])

@@ -24,6 +24,54 @@ _OPTIONAL_REFS_EMPTY = frozenset({"pricing_tiers", "payment_fees", "growth", "di
 DEFAULT_HOURS_PER_MONTH = 160.0
 """Full-time hours in a month when a plan says nothing else (40 h x 4 weeks)."""
 
+MAX_MONTH = 600
+"""The last plan month any table may name (50 years; the bound of every month field)."""
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
+_SLASH_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
+_NAMED_MONTH = re.compile(r"^([a-z]+)\.?\s+(\d{4})$")
+
+
+def parse_start_date(raw: object) -> str:
+    """The calendar month of plan month 1 as ``"YYYY-MM"``, from ``2026-01``, ``2026-01-15``,
+    ``01/2026``, ``Jan 2026`` or ``January 2026``; ``""`` for empty. Raises :class:`FieldError`
+    (``Start month must be a month such as 2026-01 or Jan 2026, got "soon"``)."""
+    text = str(raw or "").strip()
+    if not text:
+        return ""
+    low = text.casefold()
+    year = month = 0
+    if m := _ISO_MONTH.match(low):
+        year, month = int(m.group(1)), int(m.group(2))
+    elif m := _SLASH_MONTH.match(low):
+        year, month = int(m.group(2)), int(m.group(1))
+    elif (m := _NAMED_MONTH.match(low)) and m.group(1)[:3] in _MONTHS and _full_month(m.group(1)):
+        year, month = int(m.group(2)), _MONTHS.index(m.group(1)[:3]) + 1
+    if not (1 <= month <= 12 and 1900 <= year <= 2999):
+        raise FieldError(f'Start month must be a month such as 2026-01 or Jan 2026, got "{text}"')
+    return f"{year:04d}-{month:02d}"
+
+
+def _full_month(word: str) -> bool:
+    """``jan``, ``janu``... ``january`` (a prefix of the month's English name, 3 letters or more)."""
+    names = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+             "october", "november", "december")
+    return any(n.startswith(word) for n in names)
+
+
+def month_labels(start_date: str, count: int) -> list[str]:
+    """Labels of plan months 1..``count``: ``Jan 2026``, ``Feb 2026``... from ``start_date``
+    (``"YYYY-MM"``), else ``Month 1``, ``Month 2``..."""
+    if not start_date:
+        return [f"Month {m}" for m in range(1, count + 1)]
+    year, month = int(start_date[:4]), int(start_date[5:7]) - 1
+    out = []
+    for k in range(count):
+        y, m = divmod(month + k, 12)
+        out.append(f"{_MONTHS[m].capitalize()} {year + y}")
+    return out
+
 
 @dataclass(frozen=True)
 class PlanSettings:
@@ -31,12 +79,17 @@ class PlanSettings:
 
     ``currency``: ISO 4217 code (``"USD"``). ``hours_per_month``: billable hours of one FTE in
     a month, used by every team line (default 160; the VIVIM seed's lines imply 240).
+    ``start_date``: the calendar month of plan month 1 as ``"YYYY-MM"`` (``""``: months are
+    numbered only); the timeline labels its months ``Jan 2026``... ``horizon_months``: the
+    timeline runs at least this many months (0: to the last month the plan names).
     """
 
     name: str = "Untitled plan"
     currency: str = "USD"
     hours_per_month: float = DEFAULT_HOURS_PER_MONTH
     notes: str = ""
+    start_date: str = ""
+    horizon_months: float = 0.0
 
     @staticmethod
     def parse(key: str, raw: object) -> object:
@@ -63,6 +116,19 @@ class PlanSettings:
                 return value
             if key == "notes":
                 return str(raw or "")
+            if key == "start_date":
+                return parse_start_date(raw)
+            if key == "horizon_months":
+                if raw is None or (isinstance(raw, str) and not raw.strip()):
+                    return 0.0
+                try:
+                    value = float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else parse_number_text(str(raw))
+                except (ValueError, TypeError):
+                    value = math.nan
+                if not (value == 0 or 1 <= value <= MAX_MONTH) or value != int(value):
+                    raise FieldError(f"Horizon must be a whole number of months from 1 to {MAX_MONTH} (or empty), "
+                                     f"got {format_number_for_message(raw)}")
+                return float(value)
         except FieldError as e:
             raise CellError("Plan", "", e.reason) from None  # the reason names the setting
         raise KeyError(key)

@@ -49,6 +49,9 @@ class Curve:
     bool (n,) where no plan of the service fits (its dearest plan is then billed past its limits).
     ``tiers``: the infrastructure tier in force at each point (``""`` before the first);
     ``present``: infra component -> bool (n,), True where the tier in force has it.
+    ``infrastructure``: mid of the band of the tier in force, USD/month (n,) (its components
+    do not add up to it where a tier has alternatives); ``total`` = infrastructure + every
+    service + every LLM segment.
     """
 
     users: np.ndarray
@@ -60,6 +63,7 @@ class Curve:
     over_capacity: dict[str, np.ndarray] = field(default_factory=dict)
     tiers: list[str] = field(default_factory=list)
     present: dict[str, np.ndarray] = field(default_factory=dict)
+    infrastructure: np.ndarray | None = None
 
     def at(self, i: int) -> dict[str, float]:
         """Components that apply at point ``i`` (the active tier's, every service and segment):
@@ -376,6 +380,7 @@ class UsageModel:
         high = np.zeros(n)
         tiers = [""] * n
         present: dict[str, np.ndarray] = {}
+        infrastructure = np.zeros(n)
         # infrastructure: the tier that has started last
         if self.tier_from.size:
             idx = np.searchsorted(self.tier_from, users, side="right") - 1
@@ -383,6 +388,7 @@ class UsageModel:
             safe = np.where(active, idx, 0)
             low += np.where(active, self.tier_low[safe], 0.0)
             high += np.where(active, self.tier_high[safe], 0.0)
+            infrastructure = (low + high) / 2.0
             per = np.where(active[:, None], self.tier_component_mid[safe], 0.0)
             has = self.tier_has[safe] & active[:, None]
             for j, name in enumerate(self.infra_names):
@@ -415,7 +421,7 @@ class UsageModel:
             kinds[name] = "llm"
             low += value
             high += value
-        return Curve(users, low, high, components, kinds, plans, over, tiers, present)
+        return Curve(users, low, high, components, kinds, plans, over, tiers, present, infrastructure)
 
     def _services_at(self, users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(plan index, cost)`` of each service at ``users``: shape (services, n) each; the
