@@ -68,7 +68,7 @@ COMPARISON = [
 
 
 def build_plan() -> Plan:
-    plan = Plan(PlanSettings(name="Infrastructure stages (seed 002)", currency="USD",
+    plan = Plan(PlanSettings(name="Infrastructure stages (seed 002)", currency="USD", horizon_months=36.0,
                              notes="Seed 002, Real Infrastructure Costs - From Zero to Planetary Scale. "
                                    "A tier runs from its 'Users from' until the next tier starts."))
     tiers, comps, figures = plan.tables["infra_tiers"], plan.tables["infra_components"], plan.tables["usage_figures"]
@@ -93,7 +93,22 @@ def build_plan() -> Plan:
                               "low": float(price), "high": float(price)})
     comps.extend(comp_rows)
     figures.extend(fig_rows)
+    plan.tables["growth"].extend([
+        {"id": i, "name": name, "month": float(month), "users": float(users), "notes": note}
+        for i, (name, month, users, note) in enumerate(RECOMMENDED_PATH, 1)])
     return plan
+
+
+# -- What the seed does not say, added so the plan has months --------------------------------
+# "Recommended Path" dates the stages (Month 1-6, Month 7-12, Year 2, Year 3+) but gives no user
+# counts; each step takes users inside the stage its cost names (Beta's $50-150 is Stage 1's,
+# Year 2's $300-800 is Stage 2's): the user counts are ours. Year 3+ is shown for a year.
+RECOMMENDED_PATH = [
+    ("Month 1-6: Development Phase", 1, 0, "Cost: $0 (local Docker Compose)"),
+    ("Month 7-12: Beta Launch", 7, 500, "Cost: $50-150/month: Stage 1, 1-1,000 users (500 assumed)"),
+    ("Year 2: Production Growth", 13, 5_000, "Cost: $300-800/month: Stage 2, 1K-10K users (5,000 assumed)"),
+    ("Year 3+: Global Expansion", 25, 50_000, "Cost: based on usage: Stage 3, 10K-100K users (50,000 assumed)"),
+]
 
 
 def main(argv: list[str]) -> int:

@@ -70,7 +70,9 @@ USERS_TO = {"Phase 1: Launch": 200, "Phase 2: Traction": 1_000, "Phase 3: Growth
 
 
 def build_plan() -> Plan:
+    # Section 6's "Path to Sustainability" runs to month 18: the timeline runs that far too.
     plan = Plan(PlanSettings(name="Kalei: infrastructure & financial plan (seed 003)", currency="USD",
+                             horizon_months=18.0,
                              notes="Seed 003 (February 2026). Starting capital EUR 0-2,000; burn target under "
                                    "EUR 30/month at launch. Amounts as the seed prints them (EUR and USD at parity)."))
     t = plan.tables

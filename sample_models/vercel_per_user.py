@@ -49,7 +49,7 @@ def printed(text: str) -> tuple[float, int]:
 
 
 def build_plan() -> Plan:
-    plan = Plan(PlanSettings(name="Vercel Pro: cost per user (seed 004)", currency="USD",
+    plan = Plan(PlanSettings(name="Vercel Pro: cost per user (seed 004)", currency="USD", horizon_months=18.0,
                              notes="Seed 004, Per-User Cost Breakdown (January 2025): Vercel Pro pricing "
                                    "against the extension's measured per-user activity."))
     plan.tables["usage_drivers"].extend([
@@ -105,7 +105,31 @@ def build_plan() -> Plan:
         v, d = printed(per_user)
         stated("cost_per_user", v, f"{row}: Cost Per User", users=users, decimals=d)
     plan.tables["usage_figures"].extend(figures)
+    add_revenue_and_growth(plan)
     return plan
+
+
+# -- What the seed does not say, added so the plan has months --------------------------------
+# The seed prices user scales, not dates. The growth plan walks Step 4's scales (1K, 5K, 10K,
+# 20K, 50K, 100K users) one per quarter, so the timeline, the Summary and the cash show them;
+# the months are ours. The revenue side is the seed's own ("Revenue per User (20% conversion,
+# $10/month)", "Paddle: 15% of $10 subscription").
+GROWTH_SCALES = (1_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+
+
+def add_revenue_and_growth(plan: Plan) -> None:
+    """A $10 subscription at 20% conversion with Paddle's 15% fee (seed 004's conclusion), and
+    a growth plan of Step 4's scales, one every three months (an assumption: the seed has no dates)."""
+    plan.tables["pricing_tiers"].extend([
+        {"id": 1, "name": "Subscription", "monthly_price": 10.0, "annual_share": 0.0, "conversion": 0.20,
+         "notes": "Conclusion: 20% conversion at $10/month"}])
+    plan.tables["payment_fees"].extend([
+        {"id": 1, "name": "Paddle", "percent": 0.15, "fixed": 0.0, "scope": "subscriptions",
+         "notes": "Conclusion: Paddle takes $1.50 per user (15% of $10)"}])
+    plan.tables["growth"].extend([
+        {"id": i, "name": f"{users:,} users", "month": float(1 + 3 * (i - 1)), "users": float(users),
+         "notes": "Step 4's scale; one scale per quarter is an assumption of this sample"}
+        for i, users in enumerate(GROWTH_SCALES, 1)])
 
 
 def main(argv: list[str]) -> int:

@@ -322,7 +322,7 @@ def test_settings_name_required_and_unknown_key():
     assert PlanSettings.parse("notes", None) == ""
     with pytest.raises(KeyError):
         PlanSettings.parse("colour", "red")
-    assert PlanSettings().keys() == ("name", "currency", "hours_per_month", "notes")
+    assert PlanSettings().keys() == ("name", "currency", "hours_per_month", "notes", "start_date", "horizon_months")
 
 
 # -- table storage ------------------------------------------------------------------------------
@@ -364,3 +364,30 @@ def test_is_empty_matches_each_kinds_stored_empty_value():
     assert not is_empty(0.0) and not is_empty("x") and not is_empty(3) and not is_empty(False)
     for f in (MONEY, CODE, ROLE_REF):
         assert is_empty(f.empty_value())
+
+
+@pytest.mark.parametrize("typed, stored", [("2026-01", "2026-01"), ("2026-1-15", "2026-01"), ("01/2026", "2026-01"),
+                                           ("Jan 2026", "2026-01"), ("september 2027", "2027-09"), ("", "")])
+def test_start_month_accepts_the_ways_a_founder_writes_a_month(typed, stored):
+    assert PlanSettings.parse("start_date", typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["soon", "2026-13", "Janvier 2026", "13/2026"])
+def test_start_month_refuses_what_is_not_a_month(typed):
+    with pytest.raises(CellError, match=r'^Plan: Start month must be a month such as 2026-01 or Jan 2026, got "'):
+        PlanSettings.parse("start_date", typed)
+
+
+def test_month_labels_follow_the_start_month_across_a_new_year():
+    from vivim_planner.domain.plan import month_labels
+
+    assert month_labels("2026-11", 3) == ["Nov 2026", "Dec 2026", "Jan 2027"]
+    assert month_labels("", 2) == ["Month 1", "Month 2"]
+
+
+@pytest.mark.parametrize("typed", ["2.5", "-1", "601", "many"])
+def test_horizon_is_a_whole_number_of_months(typed):
+    with pytest.raises(CellError, match=r"^Plan: Horizon must be a whole number of months"):
+        PlanSettings.parse("horizon_months", typed)
+    assert PlanSettings.parse("horizon_months", "36") == 36.0
+    assert PlanSettings.parse("horizon_months", "") == 0.0

@@ -6,47 +6,64 @@ from __future__ import annotations
 import argparse
 
 from .common import (EXIT_OK, CliError, dump_json, fmt_cost_per_user, fmt_int, fmt_months, one_line,
-                     open_readonly, plan_argument, scenario_arg)
+                     open_readonly, plan_argument, scenario_arg, table_lines)
 
 
 def format_summary(data: dict) -> str:
-    """A fixed-width table of :func:`vivim_planner.engine.summary` output, one row per
-    milestone and a totals row. Build costs in the plan's currency; operating cost, revenue and
-    cost per user per month (cost per user = (operating cost - revenue) / users)."""
+    """A fixed-width table of :func:`vivim_planner.engine.summary` output: one row per milestone
+    (or growth step) and a totals row, then break-even, runway and unit economics. Build costs
+    in the plan's currency; operating cost, revenue and cost per user per month, read in the
+    row's month of the timeline (cost per user = (operating cost - revenue) / users)."""
     scenario = data["scenario"]
     currency = data["currency"]
-    headers = ["Milestone", "Months", "Users", "Low", "Mid", "High", "Bottom-up",
-               f"Cumul. {scenario}", "Ops/month", "Revenue/mo", "Cost/user/mo"]
+    with_build = data.get("periods", "milestones") == "milestones"
+    build_heads = ["Low", "Mid", "High", "Bottom-up", f"Cumul. {scenario}"] if with_build else []
+    headers = ["Milestone" if with_build else "Growth step", "Months", "Month", "Users", *build_heads,
+               "Ops/month", "Revenue/mo", "Cost/user/mo"]
     rows = []
     for m in data["milestones"]:
         name = f"{m['code']} {m['name']}".strip()
         if len(name) > 30:
             name = name[:29] + "…"
         b = m["build"]
-        rows.append([name, fmt_months(m["start_month"], m["end_month"]), fmt_int(m["users"]),
-                     fmt_int(b["low"]), fmt_int(b["mid"]), fmt_int(b["high"]), fmt_int(b["bottom_up"]),
-                     fmt_int(m["cumulative_build_cost"]), fmt_int(m["monthly_operating_cost"]),
+        build = [fmt_int(b["low"]), fmt_int(b["mid"]), fmt_int(b["high"]), fmt_int(b["bottom_up"]),
+                 fmt_int(m["cumulative_build_cost"])] if with_build else []
+        rows.append([name, fmt_months(m["start_month"], m["end_month"]), str(m.get("month") or ""),
+                     fmt_int(m["users"]), *build, fmt_int(m["monthly_operating_cost"]),
                      fmt_int(m["monthly_revenue"]), fmt_cost_per_user(m["cost_per_user"])])
     t = data["totals"]
-    total = ["Total", "", "", fmt_int(t["low"]), fmt_int(t["mid"]), fmt_int(t["high"]),
-             fmt_int(t["bottom_up"]), fmt_int(data["total_build_cost"]), "", "", ""]
-    widths = [max(len(r[i]) for r in [headers, total, *rows]) for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        out = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1])]
-        out += [c.rjust(w) for c, w in zip(cells[2:], widths[2:])]
-        return "  ".join(out).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
+    total_build = [fmt_int(t["low"]), fmt_int(t["mid"]), fmt_int(t["high"]), fmt_int(t["bottom_up"]),
+                   fmt_int(data["total_build_cost"])] if with_build else []
+    total = ["Total", "", "", "", *total_build, "", "", ""]
+    table = table_lines([headers, *rows, total], left=2)
+    table.insert(len(table) - 1, table[1])  # a rule above the total too
     title = (f"{data['plan']}: build cost and cost per user in {currency} "
-             f"(scenario: {scenario}; {data['hours_per_month']:g} hours per FTE-month)")
-    out = [title, "", line(headers), rule, *(line(r) for r in rows), rule, line(total)]
-    return "\n".join(out + _format_unit_economics(data.get("unit_economics"), currency))
+             f"(scenario: {scenario}; {data['hours_per_month']:g} hours per FTE-month; "
+             f"{data.get('months', 0)} months)")
+    if not rows:
+        table = ["No milestones or growth steps: add one to place users, costs and revenue in months."]
+    out = [title, "", *table]
+    return "\n".join(out + _format_break_even(data) + _format_unit_economics(data.get("unit_economics"), currency))
+
+
+def _format_break_even(data: dict) -> list[str]:
+    """Lines naming both break-evens and the runway (only what the plan has)."""
+    be = data.get("break_even") or {}
+    if not data.get("months"):
+        return []
+
+    def month(m: int | None) -> str:
+        return f"month {m}" if m else f"not within the {data['months']} months"
+
+    lines = [f"  Operating break-even (revenue covers fees and operating cost): {month(be.get('operating_month'))}",
+             f"  Cash-flow break-even (revenue covers all spend, team and build included): "
+             f"{month(be.get('cash_flow_month'))}"]
+    return ["", "Break-even:", *lines]
 
 
 def _format_unit_economics(ue: dict | None, currency: str) -> list[str]:
     """Lines under the summary table: each paid tier's price, cost per user and margin; the
-    break-even, runway and dividend pool (only what the plan has)."""
+    break-even subscribers, runway and dividend pool (only what the plan has)."""
     if not ue:
         return []
     lines = []
@@ -58,8 +75,6 @@ def _format_unit_economics(ue: dict | None, currency: str) -> list[str]:
     if ue["break_even_subscribers"] is not None:
         lines.append(f"  Break-even: {ue['break_even_subscribers']:,} paying subscribers cover "
                      f"{ue['fixed_monthly_cost']:,.2f} of fixed monthly cost")
-    if ue["break_even_month"] is not None:
-        lines.append(f"  Revenue covers the month's costs from month {ue['break_even_month']}")
     if ue["starting_capital"]:
         runway = "the cash never runs out" if ue["runway_months"] is None else f"{ue['runway_months']:.1f} months"
         lines.append(f"  Runway on {ue['starting_capital']:,.0f} of capital: {runway}")

@@ -75,7 +75,7 @@ def money(x: float, decimals: int = 0, prefix: str = "$") -> str:
 
 def _is_step(x: float, step: float) -> bool:
     """True when ``x`` is a positive multiple of ``step`` (up to float noise)."""
-    return x > 0 and abs(x / step - round(x / step)) < 1e-6
+    return x > 0 and math.isfinite(x / step) and abs(x / step - round(x / step)) < 1e-6
 
 
 def _fraction_words(ratio: float) -> str:
@@ -118,6 +118,7 @@ def _mismatches(stated: np.ndarray, computed: np.ndarray) -> np.ndarray:
 class _Auditor:
     def __init__(self, plan: Plan, result: PlanResult):
         self.plan, self.r = plan, result
+        self.periods = milestone_periods(plan, result)
         self.findings: list[Finding] = []
         ms = plan.milestones
         self.code = {int(i): c for i, c in zip(ms.ids, ms.column("code"))}
@@ -213,7 +214,7 @@ class _Auditor:
     # stated figures ---------------------------------------------------------------------
     def stated_figures(self) -> None:
         sf = self.plan.stated_figures
-        values = metric_values(self.plan, self.r)
+        values = metric_values(self.plan, self.r, self.periods)
         spec = SPECS["stated_figures"]
         # one claim (same metric, milestone, category, bound and value) printed in several places
         # is one finding that names every place
@@ -283,11 +284,13 @@ class _Auditor:
         if metric == "revenue_total":
             return f"its revenue lines add up to {shown}/month"
         if metric == "net_operating" and m is not None:
-            return (f"operating cost {self.money(self.r.operating[m])} - revenue {self.money(self.r.revenue[m])} "
-                    f"= {shown}/month")
+            p = self.periods[mid]
+            return (f"operating cost {self.money(p.operating)} - revenue {self.money(p.revenue)} "
+                    f"= {shown}/month in month {p.month}")
         if metric == "cost_per_user" and m is not None:
-            return (f"net operating cost {self.money(self.r.net_operating[m])} / {self.r.users[m]:,.0f} users "
-                    f"= {shown} per user per month")
+            p = self.periods[mid]
+            return (f"net operating cost {self.money(p.net)} / {p.users:,.0f} users "
+                    f"= {shown} per user per month in month {p.month}")
         if metric == "users":
             return f"{code}'s target users are {computed:,.0f}"
         return f"the inputs give {shown}"
@@ -361,13 +364,27 @@ class _Auditor:
         return self.findings
 
 
-def metric_values(plan: Plan, result: PlanResult) -> dict[tuple[str, int, str, str], float]:
+def milestone_periods(plan: Plan, result: PlanResult) -> dict:
+    """Milestone id -> its :class:`~vivim_planner.engine.periods.Period` (the Summary's row: the
+    timeline's monthly figures in the first month the milestone is in force)."""
+    from .periods import periods
+    from .timeline import timeline
+
+    return {p.row_id: p for p in periods(plan, timeline(plan, "mid", result), result)}
+
+
+def metric_values(plan: Plan, result: PlanResult, by_milestone: dict | None = None
+                  ) -> dict[tuple[str, int, str, str], float]:
     """Computed value of every metric a stated figure can claim.
 
     Keys are ``(metric, milestone_id, category_key, bound)`` with ``milestone_id`` 0 for
-    plan-wide metrics and ``category_key`` ``""`` where the metric has no category.
+    plan-wide metrics and ``category_key`` ``""`` where the metric has no category. Operating
+    and revenue totals are the milestone's lines; its net operating cost and cost per user are
+    the Summary's (the timeline's month, usage model and subscriptions included:
+    :func:`milestone_periods`, which ``by_milestone`` may pass when the caller has it).
     """
     out: dict[tuple[str, int, str, str], float] = {}
+    by_milestone = by_milestone if by_milestone is not None else milestone_periods(plan, result)
     r, ms = result, plan.milestones
     al = plan.allocations
     a_mpos = positions_of(ms.ids, al.column("milestone"))
@@ -384,9 +401,9 @@ def metric_values(plan: Plan, result: PlanResult) -> dict[tuple[str, int, str, s
         out[("estimate_total", mid, "", "value")] = float(r.total["mid"][m])
         out[("operating_total", mid, "", "value")] = float(r.operating[m])
         out[("revenue_total", mid, "", "value")] = float(r.revenue[m])
-        out[("net_operating", mid, "", "value")] = float(r.net_operating[m])
-        out[("cost_per_user", mid, "", "value")] = float(r.cost_per_user[m])
-        out[("users", mid, "", "value")] = float(r.users[m])
+        out[("net_operating", mid, "", "value")] = by_milestone[mid].net
+        out[("cost_per_user", mid, "", "value")] = by_milestone[mid].cost_per_user
+        out[("users", mid, "", "value")] = float(ms.column("target_users")[m])
         sel = b_mpos == m
         for c in set(b_codes[sel].tolist()):
             s = sel & (b_codes == c)
