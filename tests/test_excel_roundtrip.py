@@ -284,62 +284,7 @@ def test_csv_export_of_every_grid(vivim, tmp_path):
 
 # -- generated plans ---------------------------------------------------------------------------
 
-TEXT = st.text(alphabet=list("abcXYZ019 *?~=<>'\"&é-/#()"), min_size=1, max_size=10).filter(lambda s: s.strip())
-MONEY = st.one_of(st.none(), st.integers(0, 500_000).map(float),
-                  st.floats(0, 1e6, allow_nan=False, allow_infinity=False))
-
-
-@st.composite
-def plans(draw) -> Plan:  # noqa: ANN001
-    """A small valid plan with awkward names (wildcards, quotes, operators), empty cells and
-    numbers that need all 17 digits; rows the plan refuses are simply left out."""
-    plan = Plan(PlanSettings(name=PlanSettings.parse("name", draw(TEXT)), currency=draw(st.sampled_from(["USD", "EUR", "GBP", "CHF"])),
-                             hours_per_month=draw(st.floats(1, 744, allow_nan=False))))
-    h = History(InMemory(plan))
-
-    def add(table: str, rows: list[dict]) -> None:
-        for row in rows:
-            try:
-                h.push(insert_rows(plan, table, len(plan.tables[table]), [row]))
-            except CellError:
-                pass
-
-    n_ms = draw(st.integers(1, 4))
-    starts = draw(st.lists(st.integers(1, 24), min_size=n_ms, max_size=n_ms))
-    add("milestones", [{"code": draw(TEXT), "name": draw(TEXT), "start_month": s,
-                        "end_month": s + draw(st.integers(0, 6)),
-                        "target_users": draw(st.one_of(st.none(), st.integers(0, 10 ** 6)))} for s in starts])
-    add("roles", [{"name": draw(TEXT), "category": draw(TEXT), "hourly_rate": draw(st.one_of(st.none(), st.floats(0, 400)))}
-                  for _ in range(draw(st.integers(1, 4)))])
-    codes = list(plan.milestones.column("code")) or ["?"]
-    roles = list(plan.roles.column("name")) or ["?"]
-    cats = ["Personnel", "Infrastructure", "R&D *", "legal?"]
-    add("allocations", [{"milestone": draw(st.sampled_from(codes)), "role": draw(st.sampled_from(roles)),
-                         "hourly_rate": draw(st.one_of(st.none(), st.floats(0, 400))),
-                         "months": draw(st.one_of(st.none(), st.floats(0, 12))),
-                         "fte": draw(st.one_of(st.none(), st.sampled_from([0.25, 0.5, 1.0, 1 / 3]))),
-                         "lump_sum": draw(st.one_of(st.none(), MONEY)), "stated_cost": draw(MONEY)}
-                        for _ in range(draw(st.integers(0, 6)))])
-    add("build_items", [{"milestone": draw(st.sampled_from(codes)), "category": draw(st.sampled_from(cats)),
-                         "description": draw(TEXT), "quantity": draw(st.one_of(st.none(), st.floats(0, 50))),
-                         "unit_cost": draw(MONEY), "amount": draw(MONEY), "low": draw(MONEY), "high": draw(MONEY)}
-                        for _ in range(draw(st.integers(0, 5)))])
-    add("estimates", [{"milestone": draw(st.sampled_from(codes)), "category": draw(st.sampled_from(cats)),
-                       "low": draw(MONEY), "mid": draw(MONEY), "high": draw(MONEY)}
-                      for _ in range(draw(st.integers(0, 4)))])
-    add("operating_costs", [{"milestone": draw(st.sampled_from(codes)), "driver": draw(TEXT),
-                             "quantity": draw(st.one_of(st.none(), st.floats(0, 1e4))), "unit_cost": draw(MONEY),
-                             "amount": draw(MONEY)} for _ in range(draw(st.integers(0, 3)))])
-    add("revenues", [{"milestone": draw(st.sampled_from(codes)), "source": draw(TEXT), "amount": draw(MONEY)}
-                     for _ in range(draw(st.integers(0, 2)))])
-    add("stated_figures", [{"milestone": draw(st.sampled_from(codes + [""])),
-                            "metric": draw(st.sampled_from(["estimate_total", "operating_total", "cost_per_user",
-                                                            "consolidated_total", "build_subtotal"])),
-                            "category": draw(st.sampled_from(["", "Infrastructure"])),
-                            "bound": draw(st.sampled_from(["value", "low", "mid", "high"])),
-                            "value": draw(st.floats(-1e6, 1e6, allow_nan=False))}
-                           for _ in range(draw(st.integers(0, 3)))])
-    return plan
+from plan_strategies import MONEY, TEXT, plans  # noqa: E402
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,

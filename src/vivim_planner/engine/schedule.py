@@ -16,32 +16,60 @@ from ..domain import Plan
 from .rollup import positions_of
 
 
-def place(start: np.ndarray, end: np.ndarray, rate: np.ndarray, group: np.ndarray, groups: int,
-          horizon: int) -> np.ndarray:
-    """Sum per group and month of ``rate`` x the part of each month that ``[start, end)`` covers.
+def place(start: np.ndarray, length: np.ndarray, rate: np.ndarray, group: np.ndarray, groups: int,
+          horizon: int, amount: np.ndarray | None = None) -> np.ndarray:
+    """Sum per group and month of ``rate`` x the part of each month that ``[start, start +
+    length)`` covers.
 
-    ``start`` / ``end``: shape (n,) plan time in months (month m is [m - 1, m)); ``rate``: the
+    ``start``: shape (n,) plan time in months (month m is [m - 1, m)); ``length``: (n,) months
+    (fractions count in part); ``rate``: the
     amount per month of each span (USD/month, FTE...); ``group``: (n,) int in 0..groups-1 (rows
     with a negative group are left out). Returns shape (groups, horizon). The sum over months of
-    a span is ``rate x (end - start)`` when the horizon covers it. O(n + groups x horizon):
-    each span adds four entries to a difference array, one cumulative sum places them all.
+    a span is ``rate x length`` (to rounding) when the horizon covers it; pass ``amount`` (n,)
+    to place that total instead (``rate`` is then ignored): a lump sum over a sliver of a month
+    keeps its amount exactly.
+
+    O(n + groups x horizon): a span's first and last month get their part of its amount
+    directly; the whole months between are a difference array (+rate, -rate) that one
+    compensated running sum places. A span inside one month adds its amount, never its rate,
+    so a large amount over a sliver of a month cannot swamp the other spans' months.
     """
-    out = np.zeros((groups, horizon + 2))
-    ok = (group >= 0) & (end > start) & np.isfinite(start) & np.isfinite(end) & (rate != 0) & np.isfinite(rate)
-    if not ok.any() or horizon <= 0:
-        return out[:, :horizon]
-    s, e, w, g = start[ok], end[ok], rate[ok], group[ok]
+    if horizon <= 0 or groups <= 0:
+        return np.zeros((max(groups, 0), max(horizon, 0)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = rate * length if amount is None else amount
+    ok = (group >= 0) & (length > 0) & np.isfinite(start) & np.isfinite(length) & (total != 0) & np.isfinite(total)
+    s, n, a, g = start[ok], length[ok], total[ok], group[ok]
     width = horizon + 2
-    idx, val = [], []
-    for edge, sign in ((s, 1.0), (e, -1.0)):
-        whole = np.floor(edge)
-        frac = edge - whole
-        k = np.clip(whole.astype(np.int64), 0, horizon + 1)
-        k1 = np.clip(k + 1, 0, horizon + 1)
-        idx += [g * width + k, g * width + k1]
-        val += [sign * w * (1.0 - frac), sign * w * frac]
-    diff = np.bincount(np.concatenate(idx), weights=np.concatenate(val), minlength=groups * width)
-    return np.cumsum(diff.reshape(groups, width), axis=1)[:, :horizon]
+    ka, kb = np.floor(s), np.floor(s + n)
+    same = ka == kb
+    w = a / n  # per whole month: only used where the span holds whole months, so w <= its amount
+    first = np.where(same, a, a * ((ka + 1.0 - s) / n))  # what the first month holds
+    whole = np.maximum(kb - ka - 1.0, 0.0)
+    last = np.where(same, 0.0, a - first - w * whole)  # the rest: the span's amount is kept whole
+    ka_i = np.clip(ka, 0, horizon + 1).astype(np.int64)
+    kb_i = np.clip(kb, 0, horizon + 1).astype(np.int64)
+    edges = np.bincount(np.concatenate([g * width + ka_i, g * width + kb_i]), weights=np.concatenate([first, last]),
+                        minlength=groups * width).reshape(groups, width)
+    inner = kb_i > ka_i + 1  # whole months strictly between the first and the last
+    diff = np.bincount(np.concatenate([g[inner] * width + ka_i[inner] + 1, g[inner] * width + kb_i[inner]]),
+                       weights=np.concatenate([w[inner], -w[inner]]), minlength=groups * width).reshape(groups, width)
+    return (edges + _running_sum(diff))[:, :horizon]
+
+
+def _running_sum(x: np.ndarray) -> np.ndarray:
+    """Cumulative sum along axis 1 with Neumaier's compensation: +rate then -rate of a span
+    leaves the months after it as exact as the rates allow."""
+    out = np.empty_like(x)
+    s = np.zeros(x.shape[0])
+    c = np.zeros(x.shape[0])
+    for k in range(x.shape[1]):
+        v = x[:, k]
+        t = s + v
+        c += np.where(np.abs(s) >= np.abs(v), (s - t) + v, (v - t) + s)
+        s = t
+        out[:, k] = s + c
+    return out
 
 
 def in_force(starts: np.ndarray, ends: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -102,10 +130,9 @@ def team_spans(plan: Plan, hours: float) -> tuple[np.ndarray, np.ndarray, np.nda
     has_lump = ~np.isnan(lump)
     no_months = ~(months > 0)
     span = np.where(has_lump & no_months, m_end[safe] - m_start[safe] + 1.0, np.nan_to_num(months))
-    end = start + span
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cost_rate = np.where(has_lump, np.where(span > 0, lump / span, 0.0), rate * hours * fte)
-    return start, end, np.nan_to_num(cost_rate), fte, mpos
+    with np.errstate(over="ignore", invalid="ignore"):
+        cost = np.where(has_lump, lump, rate * hours * fte * span)
+    return start, span, np.where(np.isfinite(cost), cost, 0.0), fte, mpos
 
 
 def horizon(plan: Plan, team_end: np.ndarray, growth_months: np.ndarray) -> int:

@@ -189,8 +189,8 @@ def timeline(plan: Plan, band: str = "mid", result: PlanResult | None = None,
     starts = np.asarray(ms.column("start_month"), dtype=float)
     ends = np.asarray(ms.column("end_month"), dtype=float)
     g_month, g_mpos, step_order = _growth(plan, starts)
-    t_start, t_end, t_rate, t_fte, t_mpos = team_spans(plan, r.hours_per_month)
-    H = plan_horizon(plan, t_end[t_mpos >= 0], g_month)
+    t_start, t_len, t_cost, t_fte, t_mpos = team_spans(plan, r.hours_per_month)
+    H = plan_horizon(plan, (t_start + t_len)[t_mpos >= 0], g_month)
     months = np.arange(1, H + 1)
     force = in_force(starts, ends, months)
     has_force = force >= 0
@@ -231,17 +231,17 @@ def timeline(plan: Plan, band: str = "mid", result: PlanResult | None = None,
     roles = plan.roles
     rpos = positions_of(roles.ids, plan.allocations.column("role"))
     rgroup = np.where(t_mpos >= 0, rpos, -1)
-    fte_by_role = place(t_start, t_end, t_fte, rgroup, len(roles), H)
-    team_cost_by_role = place(t_start, t_end, t_rate, rgroup, len(roles), H)
-    unrated = place(t_start, t_end, t_rate, np.where((t_mpos >= 0) & (rpos < 0), 0, -1), 1, H)[0]
+    fte_by_role = place(t_start, t_len, t_fte, rgroup, len(roles), H)
+    team_cost_by_role = place(t_start, t_len, t_cost, rgroup, len(roles), H, amount=t_cost)
+    unrated = place(t_start, t_len, t_cost, np.where((t_mpos >= 0) & (rpos < 0), 0, -1), 1, H, amount=t_cost)[0]
     team_cost = team_cost_by_role.sum(axis=0) + unrated  # a line whose role is gone still costs its own rate
-    fte = fte_by_role.sum(axis=0) + place(t_start, t_end, t_fte, np.where((t_mpos >= 0) & (rpos < 0), 0, -1), 1, H)[0]
-    team_by_milestone = place(t_start, t_end, t_rate, t_mpos, len(ms), H)
+    fte = fte_by_role.sum(axis=0) + place(t_start, t_len, t_fte, np.where((t_mpos >= 0) & (rpos < 0), 0, -1), 1, H)[0]
+    team_by_milestone = place(t_start, t_len, t_cost, t_mpos, len(ms), H, amount=t_cost)
 
     # -- build spend ------------------------------------------------------------------------------
     valid = np.isfinite(starts) & np.isfinite(ends) & (ends >= starts)
     length = np.where(valid, ends - starts + 1.0, 1.0)
-    even = place(starts - 1.0, ends, np.where(valid, 1.0 / length, 0.0), np.arange(len(ms)), len(ms), H)
+    even = place(starts - 1.0, np.where(valid, length, 0.0), 1.0 / length, np.arange(len(ms)), len(ms), H)
     per_ms = (r.estimate[band] if band != "bottom_up" else np.where(r.present, r.bottom_up["mid"], 0.0)) \
         if len(ms) else np.zeros((0, len(r.categories)))
     team_total = team_by_milestone.sum(axis=1)
