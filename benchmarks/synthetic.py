@@ -44,8 +44,12 @@ FTE_CHOICES = np.array([0.25, 0.5, 0.75, 1.0, 1.0, 1.0, 1.5, 2.0])
 
 
 def make_plan(milestones: int = 50, roles: int = 500, allocations: int = 20_000, cost_lines: int = 5_000,
-              seed: int = 0, operating_lines: int | None = None, revenue_lines: int | None = None) -> Plan:
+              seed: int = 0, operating_lines: int | None = None, revenue_lines: int | None = None,
+              span_months: int | None = None) -> Plan:
     """A synthetic plan; the same arguments always give the same plan.
+
+    ``span_months``: lay the milestones over months 1..span_months (overlapping, as a plan that
+    runs workstreams in parallel does) instead of one after another (about 170 months).
 
     ``cost_lines`` build cost lines; ``operating_lines`` (default: ``cost_lines // 5``) monthly
     operating lines and ``revenue_lines`` (default: two per milestone) revenue offsets.
@@ -62,6 +66,9 @@ def make_plan(milestones: int = 50, roles: int = 500, allocations: int = 20_000,
     durations = rng.integers(1, 7, size=milestones)
     ends = np.minimum(np.cumsum(durations), 600)
     starts = np.minimum(np.concatenate([[1], ends[:-1] + 1]), ends)
+    if span_months:
+        starts = 1 + np.floor(np.arange(milestones) * (span_months - 6) / max(milestones - 1, 1)).astype(np.int64)
+        ends = starts + durations - 1
     users = np.round(np.geomspace(100, 5_000_000, milestones) * rng.uniform(0.8, 1.2, milestones))
     users[0] = 0.0  # a pre-launch milestone: cost per user is undefined there
     m_ids = np.arange(1, milestones + 1)

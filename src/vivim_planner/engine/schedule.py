@@ -16,60 +16,74 @@ from ..domain import Plan
 from .rollup import positions_of
 
 
-def place(start: np.ndarray, length: np.ndarray, rate: np.ndarray, group: np.ndarray, groups: int,
-          horizon: int, amount: np.ndarray | None = None) -> np.ndarray:
-    """Sum per group and month of ``rate`` x the part of each month that ``[start, start +
-    length)`` covers.
+class Spans:
+    """Spans of plan time ``[start, start + length)`` (shape (n,) each, in months; month m is
+    [m - 1, m), fractions count in part) laid over months 1..``horizon``; the geometry is worked
+    out once and :meth:`place` spreads any number of amounts over it.
 
-    ``start``: shape (n,) plan time in months (month m is [m - 1, m)); ``length``: (n,) months
-    (fractions count in part); ``rate``: the
-    amount per month of each span (USD/month, FTE...); ``group``: (n,) int in 0..groups-1 (rows
-    with a negative group are left out). Returns shape (groups, horizon). The sum over months of
-    a span is ``rate x length`` (to rounding) when the horizon covers it; pass ``amount`` (n,)
-    to place that total instead (``rate`` is then ignored): a lump sum over a sliver of a month
-    keeps its amount exactly.
-
-    O(n + groups x horizon): a span's first and last month get their part of its amount
-    directly; the whole months between are a difference array (+rate, -rate) that one
-    compensated running sum places. A span inside one month adds its amount, never its rate,
-    so a large amount over a sliver of a month cannot swamp the other spans' months.
+    A span's first and last month get their part of its amount directly; the whole months
+    between are a difference array (+rate, -rate, rate = amount / length) summed along the
+    months. A span inside one month adds its amount, never its rate, so a large
+    amount over a sliver of a month cannot swamp the other spans' months. O(n + groups x H).
     """
-    if horizon <= 0 or groups <= 0:
-        return np.zeros((max(groups, 0), max(horizon, 0)))
+
+    def __init__(self, start: np.ndarray, length: np.ndarray, horizon: int):
+        start, length = np.asarray(start, dtype=float), np.asarray(length, dtype=float)
+        self.horizon, self.width = horizon, horizon + 2
+        self.valid = (length > 0) & np.isfinite(start) & np.isfinite(length)
+        s, n = np.where(self.valid, start, 0.0), np.where(self.valid, length, 1.0)
+        ka, kb = np.floor(s), np.floor(s + n)
+        self.length = n
+        self.same = ka == kb
+        self.first_share = np.where(self.same, 1.0, (ka + 1.0 - s) / n)
+        self.whole = np.maximum(kb - ka - 1.0, 0.0)
+        self.ka = np.clip(ka, 0, horizon + 1).astype(np.int64)
+        self.kb = np.clip(kb, 0, horizon + 1).astype(np.int64)
+        self.inner = self.valid & (self.kb > self.ka + 1)
+
+    def place(self, amount: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+        """Sum per group and month of each span's ``amount`` (n,) spread over the months it
+        covers; ``group`` (n,) in 0..groups-1 (negative: left out). Shape (groups, horizon); a
+        span's months add up to its amount (to rounding) when the horizon covers it."""
+        return self.place_all([amount], group, groups)[0]
+
+    def place_all(self, amounts: list[np.ndarray], group: np.ndarray, groups: int) -> list[np.ndarray]:
+        """:meth:`place` for several amounts over the same groups (the index work is shared).
+
+        A span's first and last months take their parts of its amount directly (nothing there
+        is added and later taken away, so a large amount over a sliver of a month leaves the
+        other months exact); the whole months between are +rate after its first month and -rate
+        at its last in a difference array, summed along the months (rate = amount / length <=
+        amount, so rounding stays within a few ulps of the span's own amount)."""
+        H, width = self.horizon, self.width
+        if H <= 0 or groups <= 0:
+            return [np.zeros((max(groups, 0), max(H, 0))) for _ in amounts]
+        use = self.valid & (group >= 0)
+        base = np.where(use, group, 0) * width
+        edge_idx = np.concatenate([base + self.ka, base + self.kb])
+        run_idx = np.concatenate([base + np.minimum(self.ka + 1, width - 1), base + self.kb])
+        size = groups * width
+        out = []
+        for amount in amounts:
+            a = np.asarray(amount, dtype=float)
+            a = np.where(use & np.isfinite(a), a, 0.0)
+            first = a * self.first_share
+            w = np.where(self.inner, a / self.length, 0.0)
+            last = np.where(self.same, 0.0, a - first - w * self.whole)  # the span's amount is kept whole
+            edges = np.bincount(edge_idx, weights=np.concatenate([first, last]), minlength=size)
+            runs = np.bincount(run_idx, weights=np.concatenate([w, -w]), minlength=size)
+            placed = edges.reshape(groups, width) + np.cumsum(runs.reshape(groups, width), axis=1)
+            out.append(placed[:, :H])
+        return out
+
+
+def place(start: np.ndarray, length: np.ndarray, rate: np.ndarray, group: np.ndarray, groups: int,
+          horizon: int) -> np.ndarray:
+    """Sum per group and month of ``rate`` (per month: USD/month, FTE) x the part of each month
+    that ``[start, start + length)`` covers; shape (groups, horizon). See :class:`Spans`."""
     with np.errstate(over="ignore", invalid="ignore"):
-        total = rate * length if amount is None else amount
-    ok = (group >= 0) & (length > 0) & np.isfinite(start) & np.isfinite(length) & (total != 0) & np.isfinite(total)
-    s, n, a, g = start[ok], length[ok], total[ok], group[ok]
-    width = horizon + 2
-    ka, kb = np.floor(s), np.floor(s + n)
-    same = ka == kb
-    w = a / n  # per whole month: only used where the span holds whole months, so w <= its amount
-    first = np.where(same, a, a * ((ka + 1.0 - s) / n))  # what the first month holds
-    whole = np.maximum(kb - ka - 1.0, 0.0)
-    last = np.where(same, 0.0, a - first - w * whole)  # the rest: the span's amount is kept whole
-    ka_i = np.clip(ka, 0, horizon + 1).astype(np.int64)
-    kb_i = np.clip(kb, 0, horizon + 1).astype(np.int64)
-    edges = np.bincount(np.concatenate([g * width + ka_i, g * width + kb_i]), weights=np.concatenate([first, last]),
-                        minlength=groups * width).reshape(groups, width)
-    inner = kb_i > ka_i + 1  # whole months strictly between the first and the last
-    diff = np.bincount(np.concatenate([g[inner] * width + ka_i[inner] + 1, g[inner] * width + kb_i[inner]]),
-                       weights=np.concatenate([w[inner], -w[inner]]), minlength=groups * width).reshape(groups, width)
-    return (edges + _running_sum(diff))[:, :horizon]
-
-
-def _running_sum(x: np.ndarray) -> np.ndarray:
-    """Cumulative sum along axis 1 with Neumaier's compensation: +rate then -rate of a span
-    leaves the months after it as exact as the rates allow."""
-    out = np.empty_like(x)
-    s = np.zeros(x.shape[0])
-    c = np.zeros(x.shape[0])
-    for k in range(x.shape[1]):
-        v = x[:, k]
-        t = s + v
-        c += np.where(np.abs(s) >= np.abs(v), (s - t) + v, (v - t) + s)
-        s = t
-        out[:, k] = s + c
-    return out
+        amount = np.asarray(rate, dtype=float) * np.asarray(length, dtype=float)
+    return Spans(start, length, horizon).place(amount, np.asarray(group), groups)
 
 
 def in_force(starts: np.ndarray, ends: np.ndarray, months: np.ndarray) -> np.ndarray:

@@ -49,7 +49,7 @@ from ..domain import Plan
 from ..domain.plan import month_labels
 from .pricing import PayingMix, TierEconomics, nz, paying_mix, tier_economics
 from .rollup import PERSONNEL, PlanResult, compute, positions_of
-from .schedule import horizon as plan_horizon, in_force, place, team_spans
+from .schedule import Spans, horizon as plan_horizon, in_force, place, team_spans
 from .usage import UsageModel
 
 OPERATING_LINES = "Operating lines"
@@ -230,13 +230,13 @@ def timeline(plan: Plan, band: str = "mid", result: PlanResult | None = None,
     # -- team -----------------------------------------------------------------------------------
     roles = plan.roles
     rpos = positions_of(roles.ids, plan.allocations.column("role"))
-    rgroup = np.where(t_mpos >= 0, rpos, -1)
-    fte_by_role = place(t_start, t_len, t_fte, rgroup, len(roles), H)
-    team_cost_by_role = place(t_start, t_len, t_cost, rgroup, len(roles), H, amount=t_cost)
-    unrated = place(t_start, t_len, t_cost, np.where((t_mpos >= 0) & (rpos < 0), 0, -1), 1, H, amount=t_cost)[0]
-    team_cost = team_cost_by_role.sum(axis=0) + unrated  # a line whose role is gone still costs its own rate
-    fte = fte_by_role.sum(axis=0) + place(t_start, t_len, t_fte, np.where((t_mpos >= 0) & (rpos < 0), 0, -1), 1, H)[0]
-    team_by_milestone = place(t_start, t_len, t_cost, t_mpos, len(ms), H, amount=t_cost)
+    spans = Spans(t_start, t_len, H)
+    placed = t_mpos >= 0
+    rgroup = np.where(placed, np.where(rpos >= 0, rpos, len(roles)), -1)  # a line whose role is gone: its own row
+    fte_by_role, team_cost_by_role = spans.place_all([t_fte * t_len, t_cost], rgroup, len(roles) + 1)
+    fte, team_cost = fte_by_role.sum(axis=0), team_cost_by_role.sum(axis=0)
+    fte_by_role, team_cost_by_role = fte_by_role[:-1], team_cost_by_role[:-1]
+    team_by_milestone = spans.place(t_cost, t_mpos, len(ms))
 
     # -- build spend ------------------------------------------------------------------------------
     valid = np.isfinite(starts) & np.isfinite(ends) & (ends >= starts)
