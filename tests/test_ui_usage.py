@@ -216,12 +216,17 @@ def test_curves_redraw_only_when_their_inputs_change(qtbot, window, monkeypatch)
     assert calls == [1]
 
 
-def test_milestones_are_points_at_target_users_and_operating_cost(window):
+def test_milestones_are_points_at_their_users_and_the_timelines_operating_cost(window):
     chart = window.curves.chart
     data = chart.milestones.data
     np.testing.assert_allclose(data["x"], np.log10([1_000, 50_000]))
-    np.testing.assert_allclose(data["y"], [40, 400])
-    assert [label.toPlainText() for label in chart.milestone_labels] == ["M1 · $40", "M2 · $400"]
+    # the month's operating cost: the milestone's operating lines ($40, $400) + the usage model at its users
+    usage = window.controller.usage.evaluate([1_000, 50_000]).total
+    tl = window.controller.timeline
+    months = [int(m) for m in tl.milestone_month]
+    np.testing.assert_allclose(data["y"], [tl.operating_cost[m - 1] for m in months])
+    np.testing.assert_allclose(data["y"], np.array([40, 400]) + usage)
+    assert [label.toPlainText().split(" · ")[0] for label in chart.milestone_labels] == ["M1", "M2"]
 
 
 def test_kind_toggle_plots_cost_per_user_on_a_log_axis(qtbot, window):

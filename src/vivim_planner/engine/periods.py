@@ -30,7 +30,8 @@ class Period:
     """One row of the Summary. ``table`` / ``row_id``: the milestone or growth step it stands
     for; ``start_month`` / ``end_month`` (NaN: unknown); ``month``: the timeline month its
     monthly figures come from (0: outside the timeline, figures NaN); ``build``: band -> USD;
-    ``build_cost`` and ``cumulative``: the timeline's band; monthly figures in USD/month."""
+    ``build_cost``: the timeline's band; ``cumulative``: band -> running total over the periods
+    in time order; monthly figures in USD/month."""
 
     table: str
     row_id: int
@@ -42,7 +43,7 @@ class Period:
     users: float
     build: dict[str, float]
     build_cost: float
-    cumulative: float
+    cumulative: dict[str, float]
     operating: float
     revenue: float
     net: float
@@ -72,14 +73,15 @@ def periods(plan: Plan, tl: Timeline, r: PlanResult) -> list[Period]:
             rows.append(("growth", int(growth.ids[k]), "", growth.get(k, "name"), float(firsts[i]), float(last),
                          firsts[i], {b: 0.0 for b in SCENARIOS}))
         order = np.arange(len(rows))
-    cumulative = np.zeros(len(rows))
-    if len(rows):
-        cumulative[order] = np.cumsum([rows[i][7][tl.band] for i in order])
+    cumulative = {b: np.zeros(len(rows)) for b in SCENARIOS}
+    for b in SCENARIOS:
+        if len(rows):
+            cumulative[b][order] = np.cumsum([rows[i][7][b] for i in order])
     out = []
     for i, (table, rid, code, name, start, end, month, build) in enumerate(rows):
         users, operating, revenue = _at(tl.users, month), _at(tl.operating_cost, month), _at(tl.revenue, month)
         net = operating - revenue
         out.append(Period(table, rid, code, name, start, end, month, users, build, build[tl.band],
-                          float(cumulative[i]), operating, revenue, net,
+                          {b: float(cumulative[b][i]) for b in SCENARIOS}, operating, revenue, net,
                           net / users if users > 0 else math.nan))
     return out

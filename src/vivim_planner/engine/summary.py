@@ -57,7 +57,7 @@ def summary(plan: Plan, scenario: str = "mid", result: PlanResult | None = None)
         "users": _num(p.users),
         "build": dict(p.build),
         "build_cost": p.build_cost,
-        "cumulative_build_cost": p.cumulative,
+        "cumulative_build_cost": p.cumulative[key],
         "monthly_operating_cost": _num(p.operating),
         "monthly_revenue": _num(p.revenue),
         "net_monthly_operating_cost": _num(p.net),

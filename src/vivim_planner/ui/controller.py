@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ..commands import ChangeSet, Command
 from ..domain import CellError, PlanError
 from ..engine import Finding, PlanResult, audit, compute
+from ..engine.timeline import Timeline, timeline
 from ..engine.usage import UsageModel
 from ..storage import PlanDocument
 
@@ -58,7 +59,9 @@ class PlanController(QObject):
     ``document_replaced()`` when another file is opened.
 
     :attr:`usage` is the operating-cost model (tiers, services, LLM usage) of the current plan
-    state, built on first use after each change and shared by every view that reads it.
+    state, built on first use after each change and shared by every view that reads it; likewise
+    :attr:`timeline`, the month-by-month result every view reads its monthly figures from, for
+    :attr:`view_plan` (the plan as the window's scenario leaves it) and :attr:`band`.
     """
 
     changed = Signal(object)
@@ -74,6 +77,9 @@ class PlanController(QObject):
         self.findings: list[Finding] = audit(document.plan, self.result)
         self._audit_due = False
         self._usage: UsageModel | None = None
+        self._timeline: Timeline | None = None
+        self.view_plan = None  # the scenario's plan (ScenarioState sets it); None: the plan itself
+        self.band = "mid"
 
     @property
     def usage(self) -> UsageModel:
@@ -81,6 +87,19 @@ class PlanController(QObject):
         if self._usage is None:
             self._usage = UsageModel(self.plan)
         return self._usage
+
+    @property
+    def timeline(self) -> Timeline:
+        """The :class:`~vivim_planner.engine.timeline.Timeline` of the plan as the window's
+        scenario leaves it (rebuilt lazily after each change or scenario switch)."""
+        if self._timeline is None:
+            self._timeline = timeline(self.view_plan or self.plan, self.band, self.result, self.usage)
+        return self._timeline
+
+    def invalidate(self) -> None:
+        """Forget the derived models (usage model, timeline): the next reader rebuilds them."""
+        self._usage = None
+        self._timeline = None
 
     @property
     def plan(self):  # noqa: ANN201 - Plan
@@ -129,13 +148,14 @@ class PlanController(QObject):
         return True
 
     def _recompute(self) -> None:
-        self._usage = None
+        self.invalidate()
+        self.view_plan = None
         self.result = compute(self.plan)
         self.findings = audit(self.plan, self.result)
         self._audit_due = False
 
     def _after(self, cs: ChangeSet) -> None:
-        self._usage = None
+        self.invalidate()
         self.result = compute(self.plan)
         self.changed.emit(cs)
         if not self._audit_due:

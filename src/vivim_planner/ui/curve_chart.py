@@ -275,9 +275,12 @@ class CurveChart(pg.PlotWidget):
             self._draw()
 
     # -- data ------------------------------------------------------------------------------
-    def update_from(self, plan: Plan, result: PlanResult, usage: UsageModel | None = None) -> None:
-        """Redraw from the plan's operating-cost model (``usage``, built if not given) and the
-        milestones' target users and monthly operating cost from ``result``."""
+    def update_from(self, plan: Plan, result: PlanResult, usage: UsageModel | None = None,
+                    line: "Timeline | None" = None) -> None:
+        """Redraw from the plan's operating-cost model (``usage``, built if not given) and its
+        milestones (or growth steps) as points: the timeline's users and monthly operating cost
+        in the month each one stands for (:mod:`vivim_planner.engine.periods`; ``line``: the
+        plan's timeline, computed if not given)."""
         usage = usage if usage is not None else UsageModel(plan)
         self.usage = usage
         self.breaks = usage.breakpoints(USERS_MIN, USERS_MAX)
@@ -288,10 +291,14 @@ class CurveChart(pg.PlotWidget):
         if not np.array_equal(users, self.users):
             self.users, self.x = users, np.log10(users)
         self.curve = usage.evaluate(self.users)
-        users = np.asarray(result.users, dtype=np.float64)
-        operating = np.asarray(result.operating, dtype=np.float64)
+        from ..engine.periods import periods
+        from ..engine.timeline import timeline
+
+        rows = periods(plan, line if line is not None else timeline(plan, "mid", result, usage), result)
+        users = np.array([p.users for p in rows], dtype=np.float64)
+        operating = np.array([p.operating for p in rows], dtype=np.float64)
         ok = (users > 0) & np.isfinite(users) & np.isfinite(operating)
-        codes = [c for c, k in zip(plan.milestones.column("code"), ok) if k]
+        codes = [p.code or p.name for p, k in zip(rows, ok) if k]
         self._ms = (codes, users[ok], operating[ok])
         look = (plan.settings.currency, plan.settings.name, self.has_model)
         if look != self._look:
@@ -658,7 +665,7 @@ def _escape(text: str) -> str:
 
 @contextmanager
 def exporting_copy(source: CurveChart | None, plan: Plan, result: PlanResult, usage: UsageModel | None = None,
-                   kind: str | None = None, size: tuple[int, int] = EXPORT_SIZE):  # noqa: ANN201
+                   kind: str | None = None, size: tuple[int, int] = EXPORT_SIZE, line=None):  # noqa: ANN201, ANN001
     """A chart laid out offscreen at ``size`` (logical pixels) for export, drawn from ``plan``;
     with ``source`` it shows the same view and series as that chart. Needs a QApplication.
     Use as ``with exporting_copy(...) as chart: chart.save(path)``."""
@@ -671,7 +678,7 @@ def exporting_copy(source: CurveChart | None, plan: Plan, result: PlanResult, us
         chart.setAttribute(Qt.WA_DontShowOnScreen, True)
         chart.resize(*size)
         chart.show()
-        chart.update_from(plan, result, usage)
+        chart.update_from(plan, result, usage, line)
         if source is not None and chart.curve is not None:  # the source's automatic choices too
             chart._auto_hidden = set(source._auto_hidden) & set(chart.curve.components)
             chart._draw()

@@ -96,7 +96,7 @@ class CurvesTab(QWidget):
     def refresh(self) -> None:
         """Redraw from the plan as it is now (the controller's shared usage model and result)."""
         c = self.controller
-        self.chart.update_from(c.plan, c.result, c.usage)
+        self.chart.update_from(c.plan, c.result, c.usage, c.timeline)
         breaks = self.chart.breaks
         text = "; ".join(_escape(bp.label) for bp in breaks[:MAX_LISTED])
         if len(breaks) > MAX_LISTED:

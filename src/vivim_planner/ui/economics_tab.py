@@ -198,7 +198,7 @@ class EconomicsTab(QWidget):
             return
         self._stale = False
         c, s = self.controller, self.state
-        e = economics(s.plan, s.band, c.result, c.usage)
+        e = economics(s.plan, s.band, c.result, c.usage, line=c.timeline)
         self.economics = e
         cur = e.currency
         self.title.setText(f"<b>Unit economics</b> — scenario <b>{s.name}</b> "

@@ -75,17 +75,20 @@ class _ReportModel(QAbstractTableModel):
 
 
 class SummaryModel(_ReportModel):
-    """One row per milestone plus a total row. Columns: code, name, months, users, build cost
-    low / mid / high / bottom-up (plan currency), cumulative of the chosen scenario, monthly
-    operating cost, monthly revenue, net monthly cost, cost per user (per user per month)."""
+    """One row per milestone (a plan without milestones: per growth step) plus a total row.
+    Columns: code, name, months, users, build cost low / mid / high / bottom-up (plan currency),
+    cumulative of the chosen scenario, monthly operating cost, monthly revenue, net monthly cost,
+    cost per user (per user per month), the monthly figures read off the timeline in the first
+    month the row is in force."""
 
     headers = ("Code", "Milestone", "Months", "Users", "Low", "Mid", "High", "Bottom-up", "Cumulative",
                "Monthly ops", "Revenue", "Net monthly", "Cost / user")
-    tooltips = ("", "", "Start to end month", "Target users",
+    tooltips = ("", "", "Start to end month", "Active users in the row's first month",
                 "Build cost, low estimate", "Build cost, mid estimate", "Build cost, high estimate",
                 "Build cost computed from the team and build cost lines",
-                "Running total of the chosen scenario", "Operating cost per month",
-                "Revenue offsets per month", "Operating cost - revenue, per month (negative: profit)",
+                "Running total of the chosen scenario",
+                "Operating cost per month (operating lines + infrastructure, services and LLM usage at its users)",
+                "Revenue per month (subscriptions + revenue offsets)", "Operating cost - revenue, per month (negative: profit)",
                 "Net monthly cost / target users (per user per month)")
     numeric_from = 3
 
@@ -105,24 +108,30 @@ class SummaryModel(_ReportModel):
         return super().headerData(section, orientation, role)
 
     def build(self) -> tuple[list, dict]:
-        plan, r = self.controller.plan, self.controller.result
+        """Rows of :func:`vivim_planner.engine.periods.periods`: the milestones (or growth steps)
+        with the timeline's monthly figures in the month each one stands for."""
+        from ..engine.periods import periods
+
+        c = self.controller
+        plan, r = c.plan, c.result
         cur = plan.settings.currency
-        ms = plan.milestones
         keys, rows = [], {}
         m = fmt.money
-        for i in range(len(ms)):
-            s, e = ms.get(i, "start_month"), ms.get(i, "end_month")
-            months = f"{s:g}–{e:g}" if not (math.isnan(s) or math.isnan(e)) else ""
-            cpu = float(r.cost_per_user[i])
-            key = int(ms.ids[i])
+        for p in periods(c.view_plan or plan, c.timeline, r):
+            s, e = p.start_month, p.end_month
+            months = "" if math.isnan(s) or math.isnan(e) else f"{s:g}" if s == e else f"{s:g}–{e:g}"
+            key = (p.table, p.row_id)
             keys.append(key)
+            cpu = p.cost_per_user
             rows[key] = (
-                ms.get(i, "code"), ms.get(i, "name"), months, fmt.number(float(r.users[i])),
-                m(float(r.total["low"][i]), cur, 0), m(float(r.total["mid"][i]), cur, 0),
-                m(float(r.total["high"][i]), cur, 0), m(float(r.total["bottom_up"][i]), cur, 0),
-                m(float(r.cumulative[self.scenario][i]), cur, 0),
-                m(float(r.operating[i]), cur), m(float(r.revenue[i]), cur) if r.revenue[i] else "",
-                m(float(r.net_operating[i]), cur), m(cpu, cur, 4 if abs(cpu) < 1 else 2) if not math.isnan(cpu) else "",
+                p.code, p.name, months, fmt.number(p.users) if not math.isnan(p.users) else "",
+                m(p.build["low"], cur, 0), m(p.build["mid"], cur, 0),
+                m(p.build["high"], cur, 0), m(p.build["bottom_up"], cur, 0),
+                m(p.cumulative[self.scenario], cur, 0),
+                m(p.operating, cur) if not math.isnan(p.operating) else "",
+                m(p.revenue, cur) if p.revenue and not math.isnan(p.revenue) else "",
+                m(p.net, cur) if not math.isnan(p.net) else "",
+                m(cpu, cur, 4 if abs(cpu) < 1 else 2) if not math.isnan(cpu) else "",
             )
         keys.append(TOTAL_KEY)
         t = r.totals

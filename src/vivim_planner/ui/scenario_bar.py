@@ -74,14 +74,18 @@ class ScenarioState(QObject):
                 self.name = "mid"
             self.resolved = resolve_scenario(plan, "mid") if self.name == "mid" else Resolved(self.name, plan, "mid")
         c = self.controller
+        c.invalidate()
+        c.band = self.resolved.band
         if self.resolved.plan is not plan:  # overrides: the scenario's figures everywhere
             c.result = compute(self.resolved.plan)
             c._usage = UsageModel(self.resolved.plan)  # noqa: SLF001 - the controller's shared model
+            c.view_plan = self.resolved.plan
             self._overriding = True
-        elif self._overriding:  # back to the plan's own figures
-            c.result = compute(plan)
-            c._usage = None  # noqa: SLF001
-            self._overriding = False
+        else:
+            c.view_plan = None
+            if self._overriding:  # back to the plan's own figures
+                c.result = compute(plan)
+                self._overriding = False
 
     def _targets(self) -> ChangeSet:
         """Cells the current scenario overrides, as a ChangeSet (so views refresh those tables)."""

@@ -99,7 +99,8 @@ class SummaryTab(QWidget):
         split.setStretchFactor(1, 2)
         outer.addWidget(split, 1)
         note = QLabel("Estimates are the stated low / mid / high per category; an empty estimate uses the "
-                      "bottom-up figure. Cost per user = (monthly operating cost − revenue) / target users.")
+                      "bottom-up figure. Monthly figures are the timeline's in each row's first month; "
+                      "cost per user = (monthly operating cost − revenue) / users.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #5b6572;")
         outer.addWidget(note)
@@ -159,20 +160,31 @@ class SummaryTab(QWidget):
         gap = t["bottom_up"] - t["mid"]
         self.cards["bottom_up"].set(fmt.money(t["bottom_up"], cur, 0),
                                     f"{'+' if gap >= 0 else '−'}{fmt.money(abs(gap), cur, 0)} vs mid estimate")
-        ms = plan.milestones
-        if len(ms):
-            start, end = ms.column("start_month").min(), ms.column("end_month").max()
-            span = float(end - start + 1)
-            self.cards["span"].set(f"{span:g} month{'s' * (span != 1)}", f"{len(ms)} milestones, month {start:g} to {end:g}")
-            # the latest milestone in time, whatever the row order
-            last = int(np.lexsort((np.arange(len(ms)), ms.column("end_month"), ms.column("start_month")))[-1])
-            self.cards["ops"].set(fmt.money(float(r.operating[last]), cur, 0),
-                                  f"net of revenue: {fmt.money(float(r.net_operating[last]), cur, 0)}")
-            cpu = float(r.cost_per_user[last])
-            users = float(r.users[last])
-            self.cards["cpu"].set(fmt.money(cpu, cur, 4) if cpu == cpu else "—",
-                                  f"at {fmt.number(users)} users ({ms.get(last, 'code')})" if users == users and users > 0
-                                  else f"{ms.get(last, 'code')} has no target users yet")
+        from ..engine.periods import periods
+
+        c = self.controller
+        tl = c.timeline
+        rows = periods(c.view_plan or plan, tl, r)
+        dated = [p for p in rows if p.month]
+        if tl.horizon:
+            what = f"{len(plan.milestones)} milestones" if len(plan.milestones) else f"{len(rows)} growth steps"
+            self.cards["span"].set(f"{tl.horizon} month{'s' * (tl.horizon != 1)}",
+                                   f"{what}, {tl.labels[0]} to {tl.labels[-1]}")
         else:
-            for card in ("span", "ops", "cpu"):
-                self.cards[card].set("—", "add a milestone")
+            self.cards["span"].set("—", "add a milestone or a growth step")
+        if dated:
+            last = max(dated, key=lambda p: (p.month, p.start_month))  # the latest in time, whatever the row order
+            name = last.code or last.name
+            self.cards["ops"].title.setText("Monthly ops, last milestone" if last.table == "milestones"
+                                            else "Monthly ops, last growth step")
+            self.cards["ops"].set(fmt.money(last.operating, cur, 0),
+                                  f"revenue {fmt.money(last.revenue, cur, 0)}, net {fmt.money(last.net, cur, 0)}")
+            self.cards["cpu"].title.setText("Cost per user, " + ("last milestone" if last.table == "milestones"
+                                                                 else "last growth step"))
+            cpu = last.cost_per_user
+            self.cards["cpu"].set(fmt.money(cpu, cur, 4) if cpu == cpu else "—",
+                                  f"at {fmt.number(last.users)} users ({name}, month {last.month})"
+                                  if last.users > 0 else f"{name} has no users yet")
+        else:
+            for card in ("ops", "cpu"):
+                self.cards[card].set("—", "add a milestone or a growth step")
