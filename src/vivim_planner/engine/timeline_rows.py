@@ -44,7 +44,7 @@ def timeline_rows(tl: Timeline) -> list[TimelineRow]:
     add("Users", "Active users", "users", "users", tl.users, True)
     add("Users", "Paying subscribers", "paying", "users", tl.paying)
     if len(tl.mix.tiers) > 1:
-        for i in tl.mix.tiers:
+        for i in (i for i in tl.mix.tiers if _nonzero(tl.paying_by_tier[i])):
             add("Users", f"  paying {tl.tiers[i].name}", f"paying:{tl.tiers[i].name}", "users", tl.paying_by_tier[i])
     for name, values in zip(tl.role_names, tl.fte_by_role):
         if _nonzero(values):

@@ -19,6 +19,7 @@ from .curves_tab import CurvesTab
 from .economics_tab import EconomicsTab, SensitivityTab
 from .scenario_bar import ScenarioBar, ScenarioState, link_summary
 from .summary_tab import SummaryTab
+from .timeline_tab import TimelineTab
 from .table_model import PlanTableModel
 
 APP_NAME = "VIVIM Planner"
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self._grid_tab(tables, hint), title)
         self.economics = EconomicsTab(self.controller, self.scenario, self)
         self.tabs.addTab(self.economics, "Economics")
+        self.timeline = TimelineTab(self.controller, self)
+        self.tabs.addTab(self.timeline, "Timeline")
         self.sensitivity = SensitivityTab(self.controller, self.scenario, self)
         self.tabs.addTab(self.sensitivity, "Sensitivity")
         self.scenario_bar = ScenarioBar(self.scenario, self)
