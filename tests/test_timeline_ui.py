@@ -103,15 +103,18 @@ def test_an_fte_typed_in_the_team_grid_moves_the_timeline_and_ctrl_z_restores_it
 
 
 def test_months_that_come_are_columns_inserted_not_a_reset(qtbot, window):
+    view_action(window, "Timeline").trigger()
     model = window.timeline.model
     signals = []
     model.modelReset.connect(lambda: signals.append("reset"))
     model.columnsInserted.connect(lambda _p, a, b: signals.append(("inserted", a, b)))
     type_into(qtbot, window, "milestones", 1, "end_month", "8")
+    assert signals == []  # a hidden Timeline waits until it is shown
+    view_action(window, "Timeline").trigger()
     assert signals == [("inserted", 5, 7)]
     assert model.headerData(7, Qt.Horizontal) == "Month 8"
     window.undo_action.trigger()
-    assert model.columnCount() == 5
+    assert model.columnCount() == 5  # shown: it follows at once
 
 
 def test_a_start_month_labels_the_timeline_by_calendar(qtbot, window):
@@ -119,6 +122,7 @@ def test_a_start_month_labels_the_timeline_by_calendar(qtbot, window):
     command = window.controller.try_build(__import__("vivim_planner.commands", fromlist=["set_settings"]).set_settings,
                                           {"start_date": "Nov 2026"})
     assert window.controller.execute(command)
+    view_action(window, "Timeline").trigger()
     model = window.timeline.model
     assert [model.headerData(c, Qt.Horizontal) for c in range(3)] == ["Nov 2026", "Dec 2026", "Jan 2027"]
 

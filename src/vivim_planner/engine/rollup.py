@@ -99,13 +99,20 @@ class PlanResult:
 
 
 def _category_codes(names: list[str], order: dict[str, int], display: list[str]) -> np.ndarray:
+    """Code of each name's category (``order``: key -> code, grown with new categories in order
+    of first appearance; ``display`` their names as first written). Each distinct spelling is
+    folded once, so a plan of 20,000 lines in a dozen categories costs a dozen folds."""
+    spellings: dict[str, int] = {}
     codes = np.empty(len(names), dtype=np.int64)
     for i, name in enumerate(names):
-        key = category_key(name)
-        code = order.get(key)
+        code = spellings.get(name)
         if code is None:
-            code = order[key] = len(display)
-            display.append(name.strip())
+            key = category_key(name)
+            code = order.get(key)
+            if code is None:
+                code = order[key] = len(display)
+                display.append(name.strip())
+            spellings[name] = code
         codes[i] = code
     return codes
 

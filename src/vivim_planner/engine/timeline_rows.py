@@ -46,9 +46,9 @@ def timeline_rows(tl: Timeline) -> list[TimelineRow]:
     if len(tl.mix.tiers) > 1:
         for i in (i for i in tl.mix.tiers if _nonzero(tl.paying_by_tier[i])):
             add("Users", f"  paying {tl.tiers[i].name}", f"paying:{tl.tiers[i].name}", "users", tl.paying_by_tier[i])
-    for name, values in zip(tl.role_names, tl.fte_by_role):
-        if _nonzero(values):
-            add("Team", f"  {name}", f"fte:{name}", "FTE", values)
+    staffed = np.flatnonzero(np.any(tl.fte_by_role != 0, axis=1)) if tl.horizon else []
+    for i in staffed:
+        add("Team", f"  {tl.role_names[i]}", f"fte:{tl.role_names[i]}", "FTE", tl.fte_by_role[i])
     add("Team", "Headcount (FTE)", "fte", "FTE", tl.fte, True)
     add("Team", "Team cost (from team lines)", "team_cost", "money", tl.team_cost)
     for name, values in zip(tl.build_categories, tl.build_by_category):

@@ -65,7 +65,7 @@ class TimelineTab(QWidget):
         note.setWordWrap(True)
         note.setStyleSheet("color: #5b6572;")
         outer.addWidget(note)
-        self._stale = True
+        self._stale, self._first = True, True
         controller.changed.connect(self.refresh)
         controller.document_replaced.connect(self.refresh)
         self.refresh()
@@ -75,8 +75,13 @@ class TimelineTab(QWidget):
         return self.headcount, self.burn, self.cash
 
     def refresh(self, _changes=None) -> None:  # noqa: ANN001
-        """Refresh the grid's changed cells and the headline; redraw the charts if shown
-        (else when next shown)."""
+        """Refresh the grid's changed cells, the headline and the charts while the view is
+        shown; a hidden view only notes that it is stale and catches up when shown (typing in
+        another grid never waits for it)."""
+        if not self.isVisible() and not self._first:
+            self._stale = True
+            return
+        self._first = False
         self.model.refresh()
         tl = self.controller.timeline
         runway = tl.runway_months
@@ -90,9 +95,7 @@ class TimelineTab(QWidget):
             f"Operating break-even: <b>{_month(tl, tl.operating_break_even_month)}</b> · "
             f"cash-flow break-even (team and build included): <b>{_month(tl, tl.cash_flow_break_even_month)}</b> · "
             f"runway: {runway_text}{low}.")
-        self._stale = True
-        if self.isVisible():
-            self._draw()
+        self._draw()
 
     def _draw(self) -> None:
         tl = self.controller.timeline
@@ -103,4 +106,4 @@ class TimelineTab(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802, ANN001
         super().showEvent(event)
         if self._stale:
-            self._draw()
+            self.refresh()
