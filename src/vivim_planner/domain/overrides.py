@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # tables a scenario may not change: the scenarios themselves and what the audit compares
 NOT_OVERRIDABLE = frozenset({"scenarios", "scenario_overrides", "stated_figures", "usage_figures",
-                             "economics_figures"})
+                             "economics_figures", "uncertainty", "correlation_groups"})
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .units import conversion
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ECONOMICS_RULES = frozenset({"pricing_tiers", "dividend_policies", "scenarios", "scenario_overrides"})
+_UNCERTAINTY_RULES = frozenset({"uncertainty"})
 _OPTIONAL_REFS_EMPTY = frozenset({"pricing_tiers", "payment_fees", "growth", "dividend_policies", "scenarios"})
 
 DEFAULT_HOURS_PER_MONTH = 160.0
@@ -289,6 +290,10 @@ class Plan:
             from .economics_rules import check_economics_row
 
             check_economics_row(self, table_name, values, row_id, fail)
+        if table_name in _UNCERTAINTY_RULES:  # a distribution names a real input (uncertainty_rules.py)
+            from .uncertainty_rules import check_uncertainty_row
+
+            check_uncertainty_row(self, values, fail)
         for key in spec.unique:
             v = str(values.get(key, "")).casefold()
             table = self.tables[table_name]

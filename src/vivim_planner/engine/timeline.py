@@ -69,7 +69,9 @@ class Timeline:
     growth step in force (-1: none). ``users``, ``paying`` (subscribers), ``paying_by_tier``
     (tiers x H; free tiers hold 0). ``fte_by_role`` / ``team_cost_by_role`` (roles x H, FTE and
     USD/month), ``fte`` (headcount), ``team_cost``. ``build_by_category`` (categories x H),
-    ``build_spend``. ``operating_by_component`` (components x H, USD/month), ``operating_cost``;
+    ``build_spend``; ``spread_even`` / ``spread_personnel`` (milestones x H): the share of a
+    milestone's build cost (other categories / Personnel) that falls in each month (rows add up
+    to 1 for a milestone within the months). ``operating_by_component`` (components x H, USD/month), ``operating_cost``;
     ``operating_lines``: the operating lines of the milestone in force (also where a growth
     step's stated cost replaces them).
     ``subscription_by_tier``, ``subscription_revenue``, ``stream_revenue`` (offsets),
@@ -97,6 +99,8 @@ class Timeline:
     build_categories: tuple[str, ...]
     build_by_category: np.ndarray
     build_spend: np.ndarray
+    spread_even: np.ndarray
+    spread_personnel: np.ndarray
     operating_names: tuple[str, ...]
     operating_by_component: np.ndarray
     operating_cost: np.ndarray
@@ -317,7 +321,9 @@ def timeline(plan: Plan, band: str = "mid", result: PlanResult | None = None,
         users=users, paying=paying, tiers=tiers, mix=mix, paying_by_tier=paying_by_tier,
         role_names=tuple(roles.column("name")), fte_by_role=fte_by_role, fte=fte,
         team_cost_by_role=team_cost_by_role, team_cost=team_cost, build_categories=r.categories,
-        build_by_category=build_by_category, build_spend=build_spend, operating_names=operating_names,
+        build_by_category=build_by_category, build_spend=build_spend,
+        spread_even=even if len(ms) else np.zeros((0, H)), spread_personnel=profile if len(ms) else np.zeros((0, H)),
+        operating_names=operating_names,
         operating_by_component=operating_by_component, operating_cost=operating, operating_lines=lines,
         subscription_by_tier=subscription_by_tier, subscription_revenue=subscription, stream_revenue=streams,
         revenue=revenue, fees=fees, profit=profit, startup_costs=startup, capital_in=capital_in,

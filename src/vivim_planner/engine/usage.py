@@ -423,6 +423,41 @@ class UsageModel:
             high += value
         return Curve(users, low, high, components, kinds, plans, over, tiers, present, infrastructure)
 
+    def service_costs(self, users: np.ndarray, per_user: np.ndarray | None = None,
+                      price: np.ndarray | None = None) -> np.ndarray:
+        """Cost of every service (USD/month), shape (services, n), at ``users`` (n,) when each
+        point has meter parameters of its own: ``per_user`` and ``price`` (meters x n, in the
+        meters' billing units, price per one unit; ``None``: the plan's). The rules of
+        :meth:`evaluate` (quota, packages rounded up, hard limits, the cheapest plan that
+        fits, else the dearest), evaluated point by point: O(meters x n). The Monte Carlo
+        simulation uses it when usage drivers or unit prices are drawn."""
+        users = np.asarray(users, dtype=np.float64).ravel()
+        n, k = users.size, len(self.meter_plan)
+        a = self.meter_per_user[:, None] if per_user is None else np.asarray(per_user, dtype=np.float64)
+        w = self.meter_price[:, None] if price is None else np.asarray(price, dtype=np.float64)
+        quantity = a * users[None, :] if k else np.zeros((0, n))
+        over = np.maximum(quantity - self.meter_included[:, None], 0.0)
+        pkg = self.meter_package[:, None]
+        packaged = np.broadcast_to(pkg > 0, over.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            packages = np.maximum(np.ceil((quantity - self.meter_included[:, None]) / np.where(pkg > 0, pkg, 1) - 1e-9), 0)
+        billed = np.where(packaged, packages * pkg, over)
+        meter_cost = np.where(self.meter_capped[:, None], 0.0, billed * w)
+        breach = self.meter_capped[:, None] & (quantity > self.meter_included[:, None] * (1 + _CAP_TOLERANCE))
+        n_plans = len(self.plan_names)
+        cost = np.repeat(self.plan_base[:, None], n, axis=1)
+        fits = np.ones((n_plans, n), dtype=bool)
+        for plans_k, rows_k in _slots(self.meter_plan):  # one meter per plan at a time
+            cost[plans_k] += meter_cost[rows_k]
+            fits[plans_k] &= ~breach[rows_k]
+        if not n_plans:
+            return np.zeros((0, n))
+        _choice, best = self._cheapest(np.where(fits, cost, np.inf))
+        none = ~np.isfinite(best)
+        if none.any():
+            best = np.where(none, cost[self.dearest], best)
+        return best
+
     def _services_at(self, users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(plan index, cost)`` of each service at ``users``: shape (services, n) each; the
         cost is inf where no plan fits."""

@@ -4,6 +4,8 @@
   usage drivers, LLM usage, stated usage figures) and any later table or column of schema 2.
   The step is additive: it creates every table the current schema has and the file lacks, and
   adds missing columns as empty, so no existing value changes.
+- 2 -> 3: adds the uncertainty tables (distributions of inputs, correlation groups); the same
+  additive step.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def _add_missing_tables_and_columns(conn) -> None:  # noqa: ANN001 - SQLAlchemy 
                 conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {f.name} FLOAT")
 
 
-MIGRATIONS: dict[int, Callable] = {1: _add_missing_tables_and_columns}
+MIGRATIONS: dict[int, Callable] = {1: _add_missing_tables_and_columns, 2: _add_missing_tables_and_columns}
 
 
 def complete(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
