@@ -189,11 +189,21 @@ def test_one_input_drawn_moves_the_months_as_typing_it_into_the_plan_does(stem, 
     edits = [(row_id, fld, value)]
     if table == "infra_components":  # a component's draw is its monthly cost: low = high = the draw
         edits = [(row_id, "low", value), (row_id, "high", value)]
-    elif table == "infra_tiers":  # a tier's alternatives drawn as one: every option at the draw
-        pytest.skip("a group of alternatives has no single cell to type the draw into")
+    elif table == "infra_tiers":  # a tier's alternatives drawn as one: every option costs the draw
+        comps = plan.tables["infra_components"]
+        first_of: dict[str, int] = {}
+        for p in range(len(comps)):
+            if int(comps.get(p, "tier")) == row_id and comps.get(p, "option"):
+                first_of.setdefault(comps.get(p, "option"), int(comps.ids[p]))
+        cell = {rid: value if rid in first_of.values() else 0.0 for rid in
+                (int(comps.ids[p]) for p in range(len(comps)) if int(comps.get(p, "tier")) == row_id
+                 and comps.get(p, "option"))}
+        set_cells(plan, "infra_components", [(rid, f, v) for rid, v in cell.items() for f in ("low", "high")]).apply(plan)
+        edits = []
     elif table == "capital" or table == "build_items":
         edits.append((row_id, "low", min(value, i.low)))
-    set_cells(plan, table, edits).apply(plan)
+    if edits:
+        set_cells(plan, table, edits).apply(plan)
     tl = timeline(plan)
     monthly = [("operating", "operating_cost"), ("revenue", "revenue")]
     if table in ("roles", "allocations"):
