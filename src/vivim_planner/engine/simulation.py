@@ -157,16 +157,36 @@ def uncertain_inputs(plan: Plan, result: PlanResult | None = None) -> list[Uncer
     return out
 
 
-def draw_inputs(inputs: list[UncertainInput], n: int, seed: int, groups: dict[str, float]) -> np.ndarray:
+_GRID = 1 << 14
+"""Points of the tabulated PERT quantile function (its interpolation error is ~1e-8 of the range)."""
+
+
+def _pert_quantile(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """(cdf, x) of Beta(a, b) on [0, 1] for a, b >= 1 (PERT's shapes): the density integrated
+    on a fine grid, so ``np.interp(u, cdf, x)`` is the quantile function."""
+    x = np.linspace(0.0, 1.0, _GRID + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logpdf = (a - 1) * np.log(x) + (b - 1) * np.log1p(-x)
+    pdf = np.exp(np.where(np.isfinite(logpdf), logpdf - np.nanmax(logpdf[np.isfinite(logpdf)]), -np.inf))
+    cdf = np.concatenate([[0.0], np.cumsum((pdf[1:] + pdf[:-1]) / 2)])
+    return cdf / cdf[-1], x
+
+
+def draw_inputs(inputs: list[UncertainInput], n: int, seed: int, groups: dict[str, float],
+                scores: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """``n`` draws of every input, shape (n, inputs), reproducible for a ``seed``.
 
-    PERT: low + (high - low) x Beta(1 + 4 (mode - low) / (high - low), 1 + 4 (high - mode) /
-    (high - low)); triangular and uniform as named. Inputs of a correlation group (``groups``:
-    name -> Spearman rank correlation r) are reordered to the ranks of normal scores with
-    Pearson correlation 2 sin(pi r / 6), which gives them rank correlation r (Iman-Conover),
-    each keeping its own distribution."""
+    Each input is its quantile function at a uniform draw u: PERT is low + (high - low) x
+    Beta(1 + 4 (mode - low) / (high - low), 1 + 4 (high - mode) / (high - low)) (its quantile
+    function tabulated once per shape), triangular and uniform in closed form. Inputs of a
+    correlation group (``groups``: name -> Spearman rank correlation r) are reordered to the
+    ranks of normal scores with Pearson correlation 2 sin(pi r / 6), which gives them rank
+    correlation r (Iman-Conover), each keeping its own distribution. With ``scores`` also
+    returns the u of each draw (float32, in the draws' final order): an input's ranks are its
+    u's ranks, which makes rank correlations cheap."""
     rng = np.random.default_rng(seed)
     k = len(inputs)
+    u = rng.random((n, k))
     out = np.empty((n, k))
     lo = np.array([i.low for i in inputs])
     hi = np.array([i.high for i in inputs])
@@ -175,15 +195,23 @@ def draw_inputs(inputs: list[UncertainInput], n: int, seed: int, groups: dict[st
     span = hi - lo
     pert = np.flatnonzero(kind == "PERT")
     if pert.size:
-        a = 1 + 4 * (mode[pert] - lo[pert]) / span[pert]
-        b = 1 + 4 * (hi[pert] - mode[pert]) / span[pert]
-        out[:, pert] = lo[pert] + span[pert] * rng.beta(a, b, size=(n, pert.size))
+        a = np.round(1 + 4 * (mode[pert] - lo[pert]) / span[pert], 12)
+        b = np.round(1 + 4 * (hi[pert] - mode[pert]) / span[pert], 12)
+        shapes: dict[tuple[float, float], list[int]] = {}
+        for j, ab in zip(pert.tolist(), zip(a.tolist(), b.tolist())):
+            shapes.setdefault(ab, []).append(j)
+        for (sa, sb), cols in shapes.items():
+            cdf, x = _pert_quantile(sa, sb)
+            out[:, cols] = lo[cols] + span[cols] * np.interp(u[:, cols], cdf, x)
     tri = np.flatnonzero(kind == "triangular")
     if tri.size:
-        out[:, tri] = rng.triangular(lo[tri], mode[tri], hi[tri], size=(n, tri.size))
+        c = (mode[tri] - lo[tri]) / span[tri]
+        ut = u[:, tri]
+        out[:, tri] = np.where(ut < c, lo[tri] + np.sqrt(ut * span[tri] * (mode[tri] - lo[tri])),
+                               hi[tri] - np.sqrt((1 - ut) * span[tri] * (hi[tri] - mode[tri])))
     uni = np.flatnonzero(kind == "uniform")
     if uni.size:
-        out[:, uni] = rng.uniform(lo[uni], hi[uni], size=(n, uni.size))
+        out[:, uni] = lo[uni] + span[uni] * u[:, uni]
     for name, r in sorted(groups.items()):
         members = [j for j, i in enumerate(inputs) if i.group.casefold() == name.casefold()]
         if len(members) < 2 or r <= 0:
@@ -191,18 +219,21 @@ def draw_inputs(inputs: list[UncertainInput], n: int, seed: int, groups: dict[st
         rho = 2 * math.sin(math.pi * min(r, 1.0) / 6)
         z = math.sqrt(rho) * rng.standard_normal((n, 1)) + math.sqrt(1 - rho) * rng.standard_normal((n, len(members)))
         ranks = _ranks(z).astype(np.int64)
-        block = np.sort(out[:, members], axis=0)
-        out[:, members] = np.take_along_axis(block, ranks, axis=0)
+        out[:, members] = np.take_along_axis(np.sort(out[:, members], axis=0), ranks, axis=0)
+        u[:, members] = np.take_along_axis(np.sort(u[:, members], axis=0), ranks, axis=0)
+    if scores:
+        return out, u.astype(np.float32)
     return out
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
-    """Ranks along axis 0 (ties broken by order; the draws are continuous): one sort, then
-    each column's order scattered back."""
-    order = np.argsort(x, axis=0, kind="stable")
-    ranks = np.empty(x.shape, dtype=np.float64)
-    np.put_along_axis(ranks, order, np.arange(x.shape[0], dtype=np.float64)[:, None], axis=0)
-    return ranks
+    """Ranks along axis 0 (ties broken by order; the draws are continuous): one sort of each
+    column (contiguous, so it is fast), then its order scattered back."""
+    xt = np.ascontiguousarray(x.T)
+    order = np.argsort(xt, axis=1, kind="stable")
+    ranks = np.empty(xt.shape, dtype=np.float64)
+    ranks[np.arange(xt.shape[0])[:, None], order] = np.arange(xt.shape[1], dtype=np.float64)
+    return ranks.T
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -289,21 +320,25 @@ class Simulation:
 
 
 class _Draws:
-    """The draws of one input kind as columns, indexed by where the input lives."""
+    """The draws as columns, found by where each input lives."""
 
     def __init__(self, inputs: list[UncertainInput], values: np.ndarray):
         self.values = values
-        self.index = {(i.table, i.row_id, i.field): j for j, i in enumerate(inputs)}
+        self.by_kind: dict[tuple[str, str], dict[int, int]] = {}
+        for j, i in enumerate(inputs):
+            self.by_kind.setdefault((i.table, i.field), {})[i.row_id] = j
 
     def of(self, table: str, field_name: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(positions into ``ids`` that are drawn, their draws (n, k))."""
-        pos, cols = [], []
-        for p, rid in enumerate(np.asarray(ids).tolist()):
-            j = self.index.get((table, int(rid), field_name))
-            if j is not None:
-                pos.append(p)
-                cols.append(j)
-        return np.asarray(pos, dtype=np.int64), self.values[:, cols]
+        """(positions into ``ids`` that are drawn, in order, and their draws (n, k))."""
+        found = self.by_kind.get((table, field_name))
+        if not found:
+            return np.zeros(0, dtype=np.int64), self.values[:, :0]
+        rids = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        cols = np.fromiter(found.values(), dtype=np.int64, count=len(found))
+        pos = positions_of(np.asarray(ids, dtype=np.int64), rids)
+        keep = np.flatnonzero(pos >= 0)
+        order = keep[np.argsort(pos[keep], kind="stable")]
+        return pos[order], self.values[:, cols[order]]
 
 
 def simulate(plan: Plan, band: str = "mid", draws: int = DEFAULT_DRAWS, seed: int = 0,
@@ -322,24 +357,43 @@ def simulate(plan: Plan, band: str = "mid", draws: int = DEFAULT_DRAWS, seed: in
     inputs = uncertain_inputs(plan, r)
     groups = {plan.tables["correlation_groups"].get(p, "name"): nz(plan.tables["correlation_groups"].get(p, "correlation"))
               for p in range(len(plan.tables["correlation_groups"]))}
-    values = draw_inputs(inputs, draws, seed, groups) if inputs else np.zeros((draws, 0))
+    if inputs:
+        values, scores = draw_inputs(inputs, draws, seed, groups, scores=True)
+    else:
+        values, scores = np.zeros((draws, 0)), np.zeros((draws, 0), dtype=np.float32)
     run = run_draws(plan, band, inputs, values, r, um)
     n, H = draws, run.base.horizon
     pct = lambda x: {p: np.percentile(x, p, axis=0) if H else np.zeros(0) for p in PERCENTILES}  # noqa: E731
     below = np.minimum.accumulate(run.cash, axis=1) < -TOLERANCE if H else np.zeros((n, 0), dtype=bool)
     ending = run.cash[:, -1] if H else np.zeros(n)
-    drivers: list[tuple[str, float]] = []
-    if inputs and n > 2:
-        target = ending if np.ptp(ending) > 0 else run.total_build_cost
-        corr = spearman(values, target)
-        order = np.argsort(-np.abs(np.nan_to_num(corr)), kind="stable")
-        drivers = [(inputs[j].label, float(corr[j])) for j in order if math.isfinite(corr[j])]
+    target = ending if H and np.ptp(ending) > 0 else run.total_build_cost
+    drivers = _drivers(inputs, values, scores, target)
     return Simulation(draws=n, seed=seed, band=band, currency=plan.settings.currency, labels=run.base.labels,
                       inputs=inputs, cash=pct(run.cash), cost=pct(run.build_spend + run.operating + run.startup),
                       revenue=pct(run.revenue), p_cash_negative=below.mean(axis=0) if H else np.zeros(0),
                       total_build_cost=run.total_build_cost, runway=run.runway, break_even=run.break_even,
                       ending_cash=ending, drivers=drivers, base=run.base,
                       stated_totals={k: float(r.totals[k]) for k in ("low", "mid", "high")})
+
+
+def _drivers(inputs: list[UncertainInput], values: np.ndarray, scores: np.ndarray, target: np.ndarray,
+             top: int = 40) -> list[tuple[str, float]]:
+    """Inputs by the strength of their Spearman rank correlation with ``target``, strongest
+    first. An input's ranks are those of its uniform scores, so a first pass correlates the
+    scores (the empirical ranks over n, to O(1/sqrt(n))) and the ``top`` of them get their exact
+    rank correlation."""
+    n = len(target)
+    if not inputs or n < 3 or np.ptp(target) == 0:
+        return []
+    ry = _ranks(target[:, None])[:, 0]
+    ry -= ry.mean()
+    s = scores.astype(np.float64) - 0.5
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rough = (s.T @ ry) / np.sqrt((s ** 2).sum(axis=0) * (ry ** 2).sum())
+    pick = np.argsort(-np.abs(np.nan_to_num(rough)), kind="stable")[:top]
+    exact = spearman(values[:, pick], target)
+    order = np.argsort(-np.abs(np.nan_to_num(exact)), kind="stable")
+    return [(inputs[pick[j]].label, float(exact[j])) for j in order if math.isfinite(exact[j])]
 
 
 @dataclass(frozen=True)
@@ -388,10 +442,18 @@ def run_draws(plan: Plan, band: str, inputs: list[UncertainInput], values: np.nd
 # -- the vectorized model, as differences from the timeline -------------------------------------
 
 def _add_cells(arr: np.ndarray, m: np.ndarray, c: np.ndarray, delta: np.ndarray) -> None:
-    """``arr[:, m[k], c[k]] += delta[:, k]`` for every k, repeated cells summed (arr: (n, M, C))."""
+    """``arr[:, m[k], c[k]] += delta[:, k]`` for every k, repeated cells summed (arr: (n, M, C)):
+    the columns of ``delta`` are summed per cell first (one sort, one reduceat)."""
     n, M, C = arr.shape
-    flat = arr.reshape(n, M * C).T  # a view: rows are cells
-    np.add.at(flat, m * C + c, delta.T)
+    if not len(m):
+        return
+    cells = m * C + c
+    order = np.argsort(cells, kind="stable")
+    sorted_cells = cells[order]
+    starts = np.flatnonzero(np.concatenate([[True], sorted_cells[1:] != sorted_cells[:-1]]))
+    summed = np.add.reduceat(delta[:, order], starts, axis=1)
+    flat = arr.reshape(n, M * C)  # a view
+    flat[:, sorted_cells[starts]] += summed
 
 
 def _build(plan: Plan, r: PlanResult, tl: Timeline, d: _Draws, n: int, band: str) -> tuple[np.ndarray, np.ndarray]:
