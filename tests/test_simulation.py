@@ -215,3 +215,28 @@ def test_one_input_drawn_moves_the_months_as_typing_it_into_the_plan_does(stem, 
         monthly += [("build_spend", "build_spend"), ("cash", "cash")]
     for mine, theirs in monthly:
         np.testing.assert_allclose(getattr(run, mine)[0], getattr(tl, theirs), rtol=1e-9, atol=1e-6, err_msg=mine)
+
+
+def test_simulate_command_prints_the_percentiles_as_json_and_repeats_with_its_seed():
+    import json
+    import subprocess
+    import sys
+
+    sample = str(next(p for p in SAMPLES if p.stem == "vivim"))
+    runs = [subprocess.run([sys.executable, "-m", "vivim_planner", "simulate", sample, "--draws", "2000", "--seed", "4",
+                            "--json"], capture_output=True, text=True, timeout=120) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr
+    data = json.loads(runs[0].stdout)
+    assert json.loads(runs[1].stdout) == data
+    assert set(data) >= {"draws", "seed", "total_build_cost", "months", "runway_months", "p_cash_negative_by_month",
+                         "drivers"}
+    assert (data["draws"], data["seed"]) == (2000, 4)
+    assert set(data["total_build_cost"]) == {"p10", "p50", "p90", "mean"}
+    assert set(data["months"][0]) >= {"month", "cash_p10", "cash_p50", "cash_p90"}
+    assert data["months"][0]["cash_p10"] <= data["months"][0]["cash_p50"] <= data["months"][0]["cash_p90"]
+    assert data["drivers"][0]["input"] and -1 <= data["drivers"][0]["correlation"] <= 1
+    engine = simulate(_load("vivim"), draws=2000, seed=4).to_json()
+    assert data["total_build_cost"] == engine["total_build_cost"]
+    bad = subprocess.run([sys.executable, "-m", "vivim_planner", "simulate", sample, "--draws", "0"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "draws must be between 1 and 1,000,000, got 0" in bad.stderr

@@ -5,6 +5,7 @@
     vivim-planner [PLAN]                                   open the window (default: the VIVIM sample)
     vivim-planner summary PLAN [--json] [--scenario S]     milestone totals and cost per user
     vivim-planner timeline PLAN [--json | --csv OUT]        the plan month by month (timeline.py)
+    vivim-planner simulate PLAN [--draws N] [--seed S]     Monte Carlo over every range (simulate.py)
     vivim-planner audit PLAN [--json]                      stated figures that disagree with the inputs
     vivim-planner screenshot PLAN OUT.png [--tab NAME]     render the window offscreen to a PNG
     vivim-planner curve PLAN --users 1000,10000 [--json]   operating cost and cost per user (curves.py)
@@ -29,13 +30,13 @@ import sys
 from typing import Callable, Sequence
 
 from .. import __version__
-from . import curves, economics, reports, timeline, window, workbook
+from . import curves, economics, reports, simulate, timeline, window, workbook
 from .common import EXIT_ERROR, EXIT_OK, PROG, CliError, ViewScenario, one_line, scenario_arg
 
 COMMANDS = ("summary", "timeline", "audit", "screenshot", "curve", "chart", "export", "import", "compare",
-            "tornado")
-_OWN_SCENARIO = ("summary", "timeline", "audit", "compare", "tornado", "import")  # these read --scenario themselves (or never)
-_MODULES = (reports, timeline, window, economics, curves, workbook)
+            "tornado", "simulate")
+_OWN_SCENARIO = ("summary", "timeline", "audit", "compare", "tornado", "import", "simulate")  # these read --scenario themselves (or never)
+_MODULES = (reports, timeline, window, economics, simulate, curves, workbook)
 
 
 def build_parser() -> argparse.ArgumentParser:
