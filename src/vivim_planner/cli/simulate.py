@@ -19,38 +19,8 @@ def simulation_data(plan, scenario: str = "mid", draws: int = 10_000, seed: int 
     resolved = resolve_scenario(plan, scenario)
     sim = simulate(resolved.plan, resolved.band, draws=draws, seed=seed)
     data = {"plan": plan.settings.name, "scenario": resolved.name, **sim.to_json()}
-    data["sentences"] = sentences(sim)
+    data["sentences"] = sim.sentences()
     return data
-
-
-def sentences(sim) -> list[str]:  # noqa: ANN001 - Simulation
-    """What a founder can quote: the build cost range, the chance the cash lasts to a few
-    months, the runway's median, the cash-flow break-even."""
-    out = []
-    q = sim.build_percentiles()
-    cur = sim.currency
-    if max(sim.stated_totals.values()) > 0 or q["p90"] > 0:
-        out.append(f"80% of draws put the total build cost between {q['p10']:,.0f} and {q['p90']:,.0f} {cur} "
-                   f"(median {q['p50']:,.0f}; stated low / mid / high {sim.stated_totals['low']:,.0f} / "
-                   f"{sim.stated_totals['mid']:,.0f} / {sim.stated_totals['high']:,.0f}).")
-    if sim.months:
-        if sim.base.starting_capital > 0:
-            for month in sorted({min(sim.months, m) for m in (6, 12, 18, sim.months)}):
-                p = sim.p_cash_lasts(month)
-                label = sim.labels[month - 1]
-                when = "" if label.startswith("Month") else f" ({label})"
-                out.append(f"{p:.0%} chance the cash lasts to month {month}{when}.")
-            r = sim.runway_percentiles()
-            if r["p50"] is not None:
-                out.append(f"Median runway: {r['p50']:.1f} months.")
-            else:
-                out.append("In at least half the draws the cash never runs out.")
-        else:
-            out.append("The plan holds no capital, so its cash is what it spends less what it earns: "
-                       "add a capital line to see a runway.")
-        share = float((sim.break_even > 0).mean())
-        out.append(f"{share:.0%} of draws reach cash-flow break-even within the plan's {sim.months} months.")
-    return out
 
 
 def format_simulation(data: dict) -> str:

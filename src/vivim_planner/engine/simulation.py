@@ -298,6 +298,39 @@ class Simulation:
         m = min(max(month, 1), self.months)
         return float(1.0 - self.p_cash_negative[m - 1])
 
+    def sentences(self) -> list[str]:
+        """What a founder can quote: the build cost range, the chance the cash lasts to a few
+        months, the runway's median, the cash-flow break-even."""
+        out = []
+        q = self.build_percentiles()
+        cur = self.currency
+        if max(self.stated_totals.values()) > 0 or q["p90"] > 0:
+            out.append(f"80% of draws put the total build cost between {q['p10']:,.0f} and {q['p90']:,.0f} {cur} "
+                       f"(median {q['p50']:,.0f}; stated low / mid / high {self.stated_totals['low']:,.0f} / "
+                       f"{self.stated_totals['mid']:,.0f} / {self.stated_totals['high']:,.0f}).")
+        if self.months:
+            if self.base.starting_capital > 0:
+                kept: list[tuple[int, float]] = []  # months whose chance differs from the next month said
+                for month in sorted({min(self.months, m) for m in (6, 12, 18, self.months)}, reverse=True):
+                    p = self.p_cash_lasts(month)
+                    if not kept or round(p, 2) != round(kept[-1][1], 2):
+                        kept.append((month, p))
+                for month, p in reversed(kept):
+                    label = self.labels[month - 1]
+                    when = "" if label.startswith("Month") else f" ({label})"
+                    out.append(f"{p:.0%} chance the cash lasts to month {month}{when}.")
+                r = self.runway_percentiles()
+                if r["p50"] is not None:
+                    out.append(f"Median runway: {r['p50']:.1f} months.")
+                else:
+                    out.append("In at least half the draws the cash never runs out.")
+            else:
+                out.append("The plan holds no capital, so its cash is what it spends less what it earns: "
+                           "add a capital line to see a runway.")
+            share = float((self.break_even > 0).mean())
+            out.append(f"{share:.0%} of draws reach cash-flow break-even within the plan's {self.months} months.")
+        return out
+
     def to_json(self) -> dict:
         """``{draws, seed, band, total_build_cost {p10, p50, p90, mean}, months [{month, label,
         cash_p10, cash_p50, cash_p90, cost_p50, revenue_p50}], runway_months {p10, p50, p90},

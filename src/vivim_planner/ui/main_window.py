@@ -20,6 +20,7 @@ from .economics_tab import EconomicsTab, SensitivityTab
 from .scenario_bar import ScenarioBar, ScenarioState, link_summary
 from .summary_tab import SummaryTab
 from .timeline_tab import TimelineTab
+from .uncertainty_tab import UncertaintyTab
 from .table_model import PlanTableModel
 
 APP_NAME = "VIVIM Planner"
@@ -55,6 +56,9 @@ ECONOMICS_TABS = (  # revenue, capital and scenarios; before the Economics and S
      "Gross margin = (price - fees - cost per user) / price. Shares as 15% or 0.15."),
     ("Capital", [("capital", "Starting capital and one-off startup costs"), ("dividend_policies", "Dividend policy")],
      "Cash = capital - startup costs + each month's revenue - fees - operating cost - build spend."),
+    ("Ranges", [("uncertainty", "Uncertain inputs (rows with their own low-high are drawn anyway)"),
+                ("correlation_groups", "Correlation groups (rank correlation)")],
+     "PERT by default, mode = the plan's value; fixed takes an input out."),
     ("Scenarios", [("scenarios", "Scenarios (low, mid and high always exist)"),
                    ("scenario_overrides", "Overrides: the scenario puts Value in Sheet / Row / Column"),
                    ("economics_figures", "Stated economics: margins, break-even, steps as the source prints them (audited)")],
@@ -91,6 +95,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.timeline, "Timeline")
         self.sensitivity = SensitivityTab(self.controller, self.scenario, self)
         self.tabs.addTab(self.sensitivity, "Sensitivity")
+        self.uncertainty = UncertaintyTab(self.controller, self)
+        self.tabs.addTab(self.uncertainty, "Uncertainty")
         self.scenario_bar = ScenarioBar(self.scenario, self)
         self.addToolBar(self.scenario_bar)
         link_summary(self.scenario, self.summary)
@@ -536,5 +542,6 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, APP_NAME, f"<b>{APP_NAME}</b> {__version__}<br>Cost planning for startup founders.")
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
+        self.uncertainty.wait()  # a simulation still running reads a copy; let it end first
         self.controller.document.close()
         super().closeEvent(event)
