@@ -240,3 +240,28 @@ def test_simulate_command_prints_the_percentiles_as_json_and_repeats_with_its_se
     bad = subprocess.run([sys.executable, "-m", "vivim_planner", "simulate", sample, "--draws", "0"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "draws must be between 1 and 1,000,000, got 0" in bad.stderr
+
+
+def test_the_simulation_sheet_holds_the_percentiles_labelled_with_draws_and_seed(tmp_path):
+    import openpyxl
+    import xlsxwriter
+
+    from vivim_planner.excel.simulation_sheet import write_simulation_sheet
+    from vivim_planner.excel.styles import Styles
+
+    sim = simulate(_load("vivim"), draws=1_500, seed=9)
+    path = tmp_path / "sim.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    write_simulation_sheet(wb.add_worksheet("Simulation"), Styles(wb, "USD"), sim)
+    wb.close()
+    ws = openpyxl.load_workbook(path)["Simulation"]
+    assert ws["A1"].value == "Monte Carlo: 1,500 draws, seed 9"
+    cells = {(r, c): ws.cell(r, c).value for r in range(1, ws.max_row + 1) for c in range(1, 9)}
+    build_row = next(r for (r, c), v in cells.items() if c == 1 and v == "Build cost")
+    q = sim.build_percentiles()
+    assert [cells[(build_row, c)] for c in range(2, 9)] == pytest.approx(
+        [q["p10"], q["p50"], q["p90"], q["mean"], 1_275_800, 2_019_805, 3_544_300])
+    head = next(r for (r, c), v in cells.items() if c == 3 and v == "Cash P10")
+    assert [cells[(head + 1 + m, 4)] for m in range(sim.months)] == pytest.approx(sim.cash[50].tolist())
+    driver_head = next(r for (r, c), v in cells.items() if c == 2 and v == "Rank correlation")
+    assert cells[(driver_head + 1, 1)] == sim.drivers[0][0]
