@@ -76,7 +76,8 @@ class Timeline:
     step's stated cost replaces them).
     ``subscription_by_tier``, ``subscription_revenue``, ``stream_revenue`` (offsets),
     ``revenue``, ``fees``, ``profit``, ``startup_costs``, ``capital_in``, ``cash_flow``,
-    ``net_cash_flow``, ``cash``, ``burn``. ``milestone_month``: the first month each milestone
+    ``net_cash_flow``, ``cash``, ``cash_without_revenue`` (the same with no revenue and no fees),
+    ``burn``. ``milestone_month``: the first month each milestone
     is in force (0: never), where its per-milestone figures are read.
     """
 
@@ -116,6 +117,7 @@ class Timeline:
     cash_flow: np.ndarray
     net_cash_flow: np.ndarray
     cash: np.ndarray
+    cash_without_revenue: np.ndarray
     burn: np.ndarray
     milestone_month: np.ndarray
     step_month: np.ndarray
@@ -310,6 +312,7 @@ def timeline(plan: Plan, band: str = "mid", result: PlanResult | None = None,
     net = cash_flow + capital_in
     cash = np.cumsum(net)
     burn = np.maximum(-cash_flow, 0.0)
+    dry_flow = capital_in - operating - build_spend - startup
     has_capital = capital_in.sum() > 0
     earning = revenue > 0
     low = int(np.argmin(cash)) if H else 0
@@ -327,7 +330,7 @@ def timeline(plan: Plan, band: str = "mid", result: PlanResult | None = None,
         operating_by_component=operating_by_component, operating_cost=operating, operating_lines=lines,
         subscription_by_tier=subscription_by_tier, subscription_revenue=subscription, stream_revenue=streams,
         revenue=revenue, fees=fees, profit=profit, startup_costs=startup, capital_in=capital_in,
-        cash_flow=cash_flow, net_cash_flow=net, cash=cash, burn=burn,
+        cash_flow=cash_flow, net_cash_flow=net, cash=cash, cash_without_revenue=np.cumsum(dry_flow), burn=burn,
         milestone_month=_first_month_in_force(force, len(ms)),
         step_month=np.array([int(g_month[k]) if not math.isnan(g_month[k]) else 0 for k in range(len(growth))],
                             dtype=np.int64),
@@ -336,7 +339,7 @@ def timeline(plan: Plan, band: str = "mid", result: PlanResult | None = None,
         cash_flow_break_even_month=_first(months, earning & (cash_flow >= -TOLERANCE)),
         cash_low_month=cash_low,
         runway_months=runway(net) if has_capital else None,
-        runway_without_revenue=runway(-(operating + build_spend + startup) + capital_in) if has_capital else None,
+        runway_without_revenue=runway(dry_flow) if has_capital else None,
         notes=notes,
     )
 

@@ -110,7 +110,7 @@ class RunwayChart(pg.PlotWidget):
                       color="#14263d", size="11pt")
         x = np.concatenate([[0.0], e.months.astype(float)])
         cash = np.concatenate([[0.0], e.cash])
-        dry = np.concatenate([[0.0], np.cumsum(e.capital_in - e.operating_cost - e.build_spend - e.startup_costs)])
+        dry = np.concatenate([[0.0], e.timeline.cash_without_revenue])
         self.cash.setData(x, cash)
         self.no_revenue.setData(x, dry)
         self.no_revenue.setVisible(bool(e.revenue.any()))
