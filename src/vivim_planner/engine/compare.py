@@ -16,7 +16,8 @@ ROWS = (  # key, label, kind ("money", "int", "months", "pct")
     ("total_cost", "Total cost", "money"),
     ("ending_cash", "Cash at the end", "money"),
     ("break_even_subscribers", "Break-even subscribers", "int"),
-    ("break_even_month", "Break-even month", "int"),
+    ("break_even_month", "Operating break-even month", "int"),
+    ("cash_flow_break_even_month", "Cash-flow break-even month", "int"),
     ("runway_months", "Runway (months)", "months"),
     ("dividend_pool", "Dividend pool", "money"),
 )
