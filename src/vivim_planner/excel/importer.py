@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ..commands import PlanDiff, ReplacePlan, diff_plans
-from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings, column_letter
+from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings, column_letter, text_key
 from ..domain.table import TableSpec
 from .export import MANIFEST_PROPERTY, PLAN_SHEET, ROW_ID, SETTING_LABELS
 from .reader import SheetCells, WorkbookCells, WorkbookError, read_workbook
@@ -113,7 +113,7 @@ class _Reader:
         labels = {}
         for r, row in enumerate(sheet.rows):
             if row and isinstance(row[0], str) and row[0].strip():
-                labels.setdefault(row[0].strip().casefold(), r)
+                labels.setdefault(text_key(row[0]), r)
         values = {}
         for key in defaults.keys():
             try:
@@ -121,8 +121,11 @@ class _Reader:
             except KeyError:  # a setting the import does not know how to read
                 continue
             label = SETTING_LABELS.get(key, key.replace("_", " ").capitalize())
-            r = labels.get(label.casefold())
+            r = labels.get(text_key(label))
             if r is None:
+                if key in _OPTIONAL_SETTINGS:  # a workbook exported before the setting existed
+                    values[key] = self._optional_setting(key)
+                    continue
                 self.error(PLAN_SHEET, None, None, f'no row labelled "{label}" in column A')
                 continue
             if (r, 1) in sheet.errors:
@@ -143,6 +146,12 @@ class _Reader:
             except CellError as e:
                 self.error(PLAN_SHEET, r, 1, e.reason)
         return PlanSettings(**values)
+
+    def _optional_setting(self, key: str) -> object:
+        """A setting the workbook does not hold: the open plan's, else the default."""
+        if self.current is not None:
+            return getattr(self.current.settings, key)
+        return getattr(PlanSettings(), key)
 
     # -- tables -----------------------------------------------------------------------------
     def header(self, spec: TableSpec, sheet: SheetCells) -> tuple[dict[str, int], int | None] | None:
@@ -416,6 +425,7 @@ class _Reader:
 
 _BAD = object()
 _MISSING = object()
+_OPTIONAL_SETTINGS = frozenset({"number_locale"})  # settings newer than the workbook format
 
 
 def _manifest(properties: dict[str, str]) -> set[str] | None:
