@@ -331,7 +331,8 @@ class _Reader:
             return _BAD
         if f.is_numeric:
             if type(raw) is float and math.isfinite(raw) and (f.minimum is None or raw >= f.minimum) and (
-                    f.maximum is None or raw <= f.maximum) and (f.kind is not Kind.INTEGER or raw.is_integer()):
+                    f.maximum is None or raw <= f.maximum) and (f.kind is not Kind.INTEGER or raw.is_integer()) and (
+                    raw == 0 or abs(raw) >= f.smallest):
                 return raw  # the common case, without the general parser
             raw = _as_number(raw)
         else:

@@ -107,17 +107,22 @@ def encrypted_or_legacy(path: Path) -> str | None:
             "LibreOffice as an Excel 2007-365 workbook (.xlsx)")
 
 
-def check_package(zf: zipfile.ZipFile, name: str) -> None:
+def check_package(zf: zipfile.ZipFile, name: str, sheet_of: dict[str, str] | None = None,
+                  count_only: bool = False) -> None:
     """Refuse a package with too many parts, a part too large or a part that inflates like a
-    zip bomb (by what its directory declares). Raises :class:`PackageError`."""
+    zip bomb (by what its directory declares); ``sheet_of`` (part -> sheet name) names the
+    sheet at fault instead of the file. Raises :class:`PackageError`."""
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise PackageError(name, f"the file holds {len(infos):,} parts, more than the {MAX_ENTRIES:,} "
                                  f"a workbook can have; it is not an Excel workbook")
+    if count_only:
+        return
     for info in infos:
+        where = (sheet_of or {}).get(info.filename, name)
         if info.flag_bits & 0x1:
-            raise PackageError(name, f"part {info.filename} is encrypted; save the workbook without a password")
-        _check_sizes(info, name)
+            raise PackageError(where, f"part {info.filename} is encrypted; save the workbook without a password")
+        _check_sizes(info, where)
 
 
 def _check_sizes(info: zipfile.ZipInfo, where: str) -> None:

@@ -82,11 +82,15 @@ class WorkbookCells:
 
 def _xml_parts(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
     """Sheet name -> path of its XML part inside the package."""
-    try:
-        book = ET.fromstring(read_part(zf, "xl/workbook.xml", name, MAX_META_BYTES))
-        rels = ET.fromstring(read_part(zf, "xl/_rels/workbook.xml.rels", name, MAX_META_BYTES))
-    except (KeyError, ET.ParseError):
-        return {}
+    parsed = []
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        try:
+            parsed.append(ET.fromstring(read_part(zf, part, name, MAX_META_BYTES)))
+        except KeyError:
+            return {}
+        except ET.ParseError as e:  # entity bombs stop here too (expat's amplification limit)
+            raise PackageError(name, f"part {part} is not well-formed XML ({e}); a damaged or crafted file") from None
+    book, rels = parsed
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
     out = {}
     for s in book.iter(f"{_NS_MAIN}sheet"):
@@ -192,10 +196,11 @@ def read_workbook(path: str | os.PathLike, sheets: set[str] | None = None) -> Wo
             raise WorkbookError([f"{name}: not an Excel workbook (.xlsx); save it from Excel or LibreOffice "
                                  f"as an Excel 2007-365 workbook"])
         with zipfile.ZipFile(path) as zf:
-            check_package(zf, name)
+            check_package(zf, name, count_only=True)
             if "xl/workbook.xml" not in zf.namelist():
                 raise WorkbookError([f"{name}: not an Excel workbook (.xlsx): a zip file without a workbook"])
             parts = _xml_parts(zf, name)
+            check_package(zf, name, {p: sheet for sheet, p in parts.items()})
             properties = _custom_properties(zf, name)
             members = set(zf.namelist())
             for meta in ("xl/styles.xml", "[Content_Types].xml"):

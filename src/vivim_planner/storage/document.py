@@ -25,7 +25,8 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from ..commands import ChangeSet, Command
-from ..domain import ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings, forbidden_character
+from ..domain import (ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings,
+                      forbidden_character, text_key)
 from ..domain.schema import BOUNDS
 from .integrity import connect, schema_difference
 from .locking import TempFile, WriterLock, locked_by_other, remove_stale_temps
@@ -227,8 +228,12 @@ class PlanDocument:
     def _open_checked(cls, path: Path, version: int, readonly: bool, reason: str | None,
                       lock: WriterLock | None) -> "PlanDocument":
         upgrade = version < SCHEMA_VERSION
-        # an older file opened read-only is upgraded in a private in-memory copy, never on disk
-        engine = _memory_copy(path) if readonly and upgrade else _engine(path, readonly)
+        # an older file opened read-only is upgraded in a private in-memory copy, never on disk;
+        # a current one is read and checked read-only first, so a refused file keeps its bytes
+        if upgrade:
+            engine = _memory_copy(path) if readonly else _engine(path)
+        else:
+            engine = _engine(path, readonly=True)
         try:
             if upgrade:
                 with engine.begin() as conn:
@@ -236,6 +241,9 @@ class PlanDocument:
                     _refuse_foreign_schema(path, conn.connection.driver_connection)  # rolls the upgrade back
             with engine.connect() as conn:
                 plan = _load(conn, path)
+            if not upgrade and not readonly:  # checked: now open it for writing
+                engine.dispose()
+                engine = _engine(path)
         except sqlite3.DatabaseError as e:
             engine.dispose()
             raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
@@ -492,7 +500,7 @@ def _rows_to_check(plan: Plan) -> set[tuple[str, int]]:
         for key in spec.unique:
             seen: set[str] = set()
             for p, v in enumerate(plan.tables[spec.name].column(key)):
-                k = v.casefold()
+                k = text_key(v)
                 if k in seen:
                     out.add((spec.name, p))
                 seen.add(k)
