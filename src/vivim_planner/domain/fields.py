@@ -41,7 +41,7 @@ _SPACES = re.compile(r"[\s_]")  # 1 000 000 and 1_000_000 group digits; NBSP is 
 _SUFFIX_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9}
 _MANTISSA = {  # digits, optional groups of three, optional fraction, optional exponent
     sep: re.compile(rf"^(?:\d+|\d{{1,3}}(?:{re.escape(group)}\d{{3}})+)(?:{re.escape(sep)}\d*)?(?:[eE][+-]?\d+)?$"
-                    rf"|^{re.escape(sep)}\d+(?:[eE][+-]?\d+)?$")
+                    rf"|^{re.escape(sep)}\d+(?:[eE][+-]?\d+)?$", re.ASCII)  # ASCII digits only (after NFKC)
     for sep, group in ((".", ","), (",", "."))
 }
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\ufe63": "-", "\uff0d": "-"})
