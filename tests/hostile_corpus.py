@@ -233,10 +233,17 @@ def workbook_cases(src: Path) -> list[Case]:
         ("rows without references far down", with_sheet_xml(
             src, "Team", lambda x: x.replace(b"</sheetData>", b"<row><c><v>1</v></c></row>" * 2 + b'<row r="1048570"><c r="Z1048570"><v>1</v></c></row></sheetData>')),
          "Team:"),
+        ("five-letter column", with_sheet_xml(src, "Team", _append_cell(b'<c r="AAAAA1048576"><v>1</v></c>')), "Team:"),
+        ("cell below its row element", with_sheet_xml(
+            src, "Team", lambda x: x.replace(b'<row r="2" ', b'<row r="2" ><c r="L1048576"><v>1</v></c><x ', 1)
+            .replace(b"<x ", b"<row ", 1).replace(b'<row r="2" ><c r="L1048576"><v>1</v></c><row ', b'<row r="2" >'
+                                                                                           b'<c r="XFD1048576"><v>1</v></c></row><row ', 1)),
+         "Team:"),
+        ("tab before the reference", with_sheet_xml(src, "Team", _append_cell(b'<c\tr="XFD1048576"><v>1</v></c>')), "Team:"),
         ("far cell on the Rate card", with_sheet_xml(src, "Rate card", _append_cell(b'<c r="AAA1048576"><v>1</v></c>')), "Rate card:"),
         ("far cell on the Plan sheet", with_sheet_xml(src, "Plan", _append_cell(b'<c r="XFD1048576"><v>1</v></c>')), "Plan:"),
         ("sharedStrings uniqueCount 4294967295", _shared_strings(src, b"uniqueCount", b"4294967295"), "Shared strings:"),
-        ("sharedStrings count 4294967295", _shared_strings(src, b"count", b"4294967295"), "Shared strings:"),
+        ("sharedStrings uniqueCount 2**63", _shared_strings(src, b"uniqueCount", b"9223372036854775808"), "Shared strings:"),
         ("zip bomb in the Team sheet", _bomb(src, "Team", 200 << 20), "Team:"),
         ("zip bomb declaring a small size", _bomb(src, "Team", 64 << 20, lie=100_000), "Team:"),
         ("part declaring 3 GB", lambda out: (rewrite(src, out), _patch_sizes(out, part(src, "Team"), size=3 << 30)), "Team:"),

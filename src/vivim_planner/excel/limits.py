@@ -13,7 +13,8 @@ that fit the largest real plan (a million team lines must still import):
 - a sheet: its declared ``<dimension>`` and the cells it really holds fit in
   :data:`MAX_SHEET_CELLS` counted from ``A1`` (the rectangle calamine and the import fill),
   in at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns;
-- the shared strings: no more declared than the part's bytes can hold.
+- the shared strings: no more declared (``uniqueCount``, which calamine reserves memory for)
+  than the part's bytes can hold.
 
 Each refusal is a :class:`WorkbookError` line ``Team: reason`` (or ``book.xlsx: reason``).
 An encrypted workbook (an OLE2 file holding an ``EncryptedPackage``) is recognised and told to
@@ -55,11 +56,11 @@ n / 5 strings, whatever its ``count`` and ``uniqueCount`` say."""
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # a cell or row reference attribute: r="B7" (cells) or r="7" (rows), quoted either way
-_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,4})([0-9]{1,10})["']""")
+_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)([0-9]+)["']""")
 _DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\b[^>]*\bref\s*=\s*["']([^"']*)["']""")
 _A1 = re.compile(r"^\$?([A-Za-z]{1,4})\$?([0-9]{1,10})$")
 _SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
-_COUNT_ATTR = re.compile(rb"""\b(count|uniqueCount)\s*=\s*["']([0-9]+)["']""")
+_COUNT_ATTR = re.compile(rb"""\b(uniqueCount)\s*=\s*["']([0-9]+)["']""")  # ``count`` counts uses, not strings
 
 
 class PackageError(Exception):
@@ -181,27 +182,88 @@ def check_sheet(xml: bytes, sheet: str) -> None:
         a1 = _A1.match(last.strip())
         if a1:
             _check_extent(sheet, column_number(a1.group(1)), int(a1.group(2)), f"declares its used range as {ref}")
-    max_row = max_col = 0
-    cell_refs = row_refs = 0
-    for letters, digits in _REF_ATTR.findall(xml) if len(xml) < (32 << 20) else _iter_refs(xml):
-        row = int(digits)
-        if letters:
-            cell_refs += 1
-            col = column_number(letters.decode("ascii"))
-            if col > max_col:
-                max_col = col
-        else:
-            row_refs += 1
-        if row > max_row:
-            max_row = row
-    # cells and rows may leave out their reference: they then follow the one before, so each
-    # of them can push the last column (row) one further
-    cells, rows = _count_elements(xml, b"c"), _count_elements(xml, b"row")
-    max_col += max(0, cells - cell_refs)
-    max_row += max(0, rows - row_refs)
+    if _canonical(xml):
+        max_col, max_row = _fast_extent(xml)
+    else:  # references written in an unusual way: read every one (slower, exact)
+        max_col, max_row = _exact_extent(xml)
     if max_row or max_col:
         _check_extent(sheet, max(max_col, 1), max(max_row, 1),
                       f"has a cell at {column_name(max(max_col, 1))}{max(max_row, 1)}")
+
+
+def _canonical(xml: bytes) -> bool:
+    """True when every reference attribute is written ``␠r="..."`` (as Excel, LibreOffice,
+    XlsxWriter and openpyxl write them), so literal byte searches find them all."""
+    if re.search(rb"r\s+=|r=\s|r='", xml):
+        return False
+    return not any(xml.count(ws + b'r="') for ws in (b"\t", b"\n", b"\r"))
+
+
+def _exact_extent(xml: bytes) -> tuple[int, int]:
+    """(last column, last row) from every reference, counting cells and rows that leave their
+    reference out (each follows the one before, so it can push the extent one further)."""
+    max_row = max_col = 0
+    cell_refs = row_refs = 0
+    for m in _REF_ATTR.finditer(xml):
+        letters, row = m.group(1), int(m.group(2))
+        if letters:
+            cell_refs += 1
+            max_col = max(max_col, column_number(letters.decode("ascii")))
+        else:
+            row_refs += 1
+        max_row = max(max_row, row)
+    max_col += max(0, _count_elements(xml, b"c") - cell_refs)
+    max_row += max(0, _count_elements(xml, b"row") - row_refs)
+    return max_col, max_row
+
+
+def _fast_extent(xml: bytes) -> tuple[int, int]:
+    """:func:`_exact_extent` for a canonical sheet by a few C-speed searches: the last column
+    from the longest column letters present, the last row from the row elements, then one
+    search for a cell whose row lies past it (which falls back to the exact count)."""
+    max_col = 0
+    for n in (b"4,", b"3", b"2"):  # four letters or more, three, two
+        if re.search(rb' r="[A-Za-z]{%s}[0-9]' % n, xml):
+            max_col = max(column_number(m.decode("ascii"))
+                          for m in re.findall(rb' r="([A-Za-z]{%s})[0-9]' % n, xml))
+            break
+    else:
+        lo, hi = 0, 25  # the last single letter, by bisection
+        if not re.search(rb' r="[A-Za-z][0-9]', xml):
+            hi = -1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if re.search(rb' r="[' + bytes([65 + mid]) + rb"-Z" + bytes([97 + mid]) + rb'-z][0-9]', xml):
+                lo = mid
+            else:
+                hi = mid - 1
+        max_col = hi + 1
+    rows = re.findall(rb'row r="([0-9]+)"', xml)
+    max_row = max(map(int, rows), default=0)
+    if re.search(rb' r="[A-Za-z]+0*(?:' + _greater_than(max_row) + rb')"', xml):
+        return _exact_extent(xml)  # a cell below the last row element
+    cells = sum(xml.count(t) for t in (b"<c ", b"<c>", b"<c/"))
+    cells_with_refs = xml.count(b'<c r="')
+    row_elements = sum(xml.count(t) for t in (b"<row ", b"<row>", b"<row/"))
+    if b":c " in xml or b":c>" in xml or b":row" in xml:  # prefixed elements: count them exactly
+        return _exact_extent(xml)
+    max_col += max(0, cells - cells_with_refs)
+    max_row += max(0, row_elements - len(rows))
+    return max_col, max_row
+
+
+def _greater_than(n: int) -> bytes:
+    """A regex of the decimal numbers (without leading zeros) greater than ``n``."""
+    digits = str(n)
+    alternatives = [rb"[1-9][0-9]{%d,}" % len(digits)]  # more digits
+    for i, d in enumerate(digits):
+        if d != "9":
+            head = digits[:i].encode()
+            if i == 0:
+                alternatives.append(head + rb"[%d-9][0-9]{%d}" % (max(int(d) + 1, 1), len(digits) - 1))
+            else:
+                alternatives.append(head + rb"[%d-9][0-9]{%d}" % (int(d) + 1, len(digits) - i - 1))
+    return b"|".join(alternatives)
 
 
 def _count_elements(xml: bytes, tag: bytes) -> int:
@@ -210,12 +272,6 @@ def _count_elements(xml: bytes, tag: bytes) -> int:
     if b":" + tag in xml:
         n += len(re.findall(rb"<[A-Za-z_][\w.-]*:" + tag + rb"[\s/>]", xml))
     return n
-
-
-def _iter_refs(xml: bytes):  # noqa: ANN202 - generator of (letters, digits)
-    """References of a large sheet, without holding a list of them all."""
-    for m in _REF_ATTR.finditer(xml):
-        yield m.group(1), m.group(2)
 
 
 def _check_extent(sheet: str, columns: int, rows: int, what: str) -> None:
