@@ -156,7 +156,9 @@ def test_a_read_only_plan_says_so_refuses_edits_and_saves_as_a_copy(qtbot, tmp_p
     os.chmod(path, stat.S_IRUSR)
     w = _window(qtbot, path)
     assert "[read-only]" in w.windowTitle()
-    assert "Read-only: the file is read-only; Save As edits a copy" in w.status_info.text()
+    assert w.status_info.text().startswith("Read-only · Numbers 1,234.5")
+    assert "Read-only: the file is read-only; File > Save As edits a copy" in w.status_info.toolTip()
+    assert w.statusBar().currentMessage() == "Read-only: the file is read-only; File > Save As edits a copy"
     grid = w.grids["allocations"]
     model = grid.plan_model
     assert not model.setData(model.index(0, 5), "0.25", Qt.EditRole)
@@ -189,7 +191,8 @@ def test_a_plan_open_in_another_window_opens_read_only(qtbot, tmp_path):
         assert holder.stdout.readline().strip() == "open"
         w = _window(qtbot, path)
         assert "[read-only]" in w.windowTitle()
-        assert "open for editing in another window" in w.status_info.text()
+        assert "Read-only" in w.status_info.text()
+        assert "open for editing in another window" in w.statusBar().currentMessage()
         w.grab().save(str(tmp_path / "read_only.png"))
         w.close()
     finally:
@@ -198,7 +201,7 @@ def test_a_plan_open_in_another_window_opens_read_only(qtbot, tmp_path):
 
 def test_the_number_locale_shows_in_the_status_bar_and_decides_how_cells_read(qtbot, tmp_path):
     w = _window(qtbot, small_plan_file(tmp_path))
-    assert "Numbers 1,234.5 (decimal point)" in w.status_info.text()
+    assert "Numbers 1,234.5" in w.status_info.text() and "decimal point" in w.status_info.toolTip()
     model = w.grids["allocations"].plan_model
     assert not model.setData(model.index(0, 5), "0,5", Qt.EditRole)
     assert 'Team!F2: FTE got "0,5", a decimal comma: write 0.5' in w.statusBar().currentMessage()
@@ -209,7 +212,7 @@ def test_the_number_locale_shows_in_the_status_bar_and_decides_how_cells_read(qt
     qtbot.keyClicks(edit, "1.234,5")
     qtbot.keyClick(edit, Qt.Key_Return)
     assert w.controller.plan.settings.number_locale == "1.234,5"
-    assert "Numbers 1.234,5 (decimal comma)" in w.status_info.text()
+    assert "Numbers 1.234,5" in w.status_info.text() and "decimal comma" in w.status_info.toolTip()
     assert model.setData(model.index(0, 5), "0,5", Qt.EditRole)
     assert w.controller.plan.allocations.get(0, "fte") == 0.5
 

@@ -20,10 +20,23 @@ def title_mark(document) -> str:  # noqa: ANN001 - PlanDocument
 
 
 def status_words(document) -> str:  # noqa: ANN001 - PlanDocument
-    """The status bar's words on the document: ``Numbers 1,234.5`` and, when read-only,
-    ``Read-only: <why>; Save As edits a copy``."""
+    """The status bar's short words on the document: ``Numbers 1,234.5``, after ``Read-only``
+    when it refuses edits (:func:`read_only_reason` says why, in the tooltip and a message)."""
+    words = f"Numbers {document.plan.settings.number_locale}"
+    return f"Read-only · {words}" if document.readonly else words
+
+
+def status_tip(document) -> str:  # noqa: ANN001 - PlanDocument
+    """The tooltip of those words: the number format in full and why the plan is read-only."""
     locale = document.plan.settings.number_locale
-    words = f"Numbers {locale} ({'decimal comma' if locale == DECIMAL_COMMA else 'decimal point'})"
-    if document.readonly:
-        words = f"Read-only: {document.readonly_reason or 'opened read-only'}; Save As edits a copy · {words}"
-    return words
+    tip = f"Numbers are written {locale} ({'decimal comma' if locale == DECIMAL_COMMA else 'decimal point'}); " \
+          f"the Summary tab's number format changes that"
+    reason = read_only_reason(document)
+    return f"{reason}\n{tip}" if reason else tip
+
+
+def read_only_reason(document) -> str | None:  # noqa: ANN001 - PlanDocument
+    """``Read-only: <why>; File > Save As edits a copy``, or ``None`` for an editable plan."""
+    if not document.readonly:
+        return None
+    return f"Read-only: {document.readonly_reason or 'opened read-only'}; File > Save As edits a copy"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 
 from ..domain import Plan, PlanError, PlanSettings
 from ..storage import SUFFIX, PlanDocument
-from .doc_status import status_words, system_number_locale, title_mark
+from .doc_status import read_only_reason, status_tip, status_words, system_number_locale, title_mark
 from .controller import PlanController
 from .grid import GridView, ReportView
 from .reports import AuditModel
@@ -313,6 +313,7 @@ class MainWindow(QMainWindow):
         n = len(self.controller.findings)
         self.status_info.setText(f"{status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
                                  f"{n} audit finding{'s' * (n != 1)}")
+        self.status_info.setToolTip(status_tip(doc))
         self.audit_label.setText(
             f"<b>{n} finding{'s' * (n != 1)}</b>: figures the plan states that its own inputs do not reproduce "
             f"(printed rounding is not a finding). Double-click a finding to go to its cell.")
@@ -323,6 +324,8 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(doc.path))
         self.setWindowModified(False)
         self._update_info()  # sets the title too
+        if doc.readonly:
+            self.show_message(read_only_reason(doc))
         for grid in self.grids.values():
             grid.fit_columns()
         self.audit_view.resizeColumnsToContents()
