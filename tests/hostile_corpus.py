@@ -278,7 +278,7 @@ def workbook_cases(src: Path) -> list[Case]:
         ("role repeated in full width", lambda out: _duplicate_role(src, out, "fullwidth"), "Rate card!A"),
         ("role repeated in capitals", lambda out: _duplicate_role(src, out, "upper"), "Rate card!A"),
         ("hours per month with a decimal comma", lambda out: _plan_setting(src, out, "240,5"), "Plan!B"),
-        ("unknown number format", lambda out: _plan_setting(src, out, "1'234.5", key="Number locale"), "Plan!B"),
+        ("unknown number format", lambda out: _plan_setting(src, out, "1'234.5", key="Number format"), "Plan!B"),
         ("currency with a control character", lambda out: _plan_setting(src, out, "US\x07D", key="Currency"), "Plan!B"),
         ("header renamed", with_cell(src, "Team", "F1", text="Headcount"), "Team!F1"),
         ("Plan sheet removed", _rename_sheet(src, "Plan", "Notes"), "Plan:"),
