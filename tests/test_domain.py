@@ -322,7 +322,8 @@ def test_settings_name_required_and_unknown_key():
     assert PlanSettings.parse("notes", None) == ""
     with pytest.raises(KeyError):
         PlanSettings.parse("colour", "red")
-    assert PlanSettings().keys() == ("name", "currency", "hours_per_month", "notes", "start_date", "horizon_months")
+    assert PlanSettings().keys() == ("name", "currency", "hours_per_month", "notes", "start_date", "horizon_months",
+                                     "number_locale")
 
 
 # -- table storage ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from vivim_planner.engine import summary
-from vivim_planner.storage import SCHEMA_VERSION, PlanDocument
+from vivim_planner.storage import PlanFileError, SCHEMA_VERSION, PlanDocument
 from plan_helpers import snapshot
 
 REPO = Path(__file__).resolve().parents[1]
@@ -118,18 +118,17 @@ def test_a_schema_1_file_opened_read_only_is_not_written(tmp_path):
     assert not Path(str(old) + "-wal").exists()
 
 
-def test_a_current_version_file_missing_a_later_table_gains_it(tmp_path):
+def test_a_current_version_file_missing_a_table_is_refused_not_recreated_empty(tmp_path):
     import sqlite3
 
-    path = tmp_path / "growing.vivim"
+    path = tmp_path / "dropped.vivim"
     shutil.copy(SAMPLES / "vercel_per_user.vivim", path)
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE segment_usage")
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    r = run_cli("curve", str(path), "--users", "10000", "--json")  # read-only: upgraded in memory
-    assert r.returncode == 0, r.stderr
-    assert round(json.loads(r.stdout)[0]["monthly_cost"], 2) == 29.39
+    r = run_cli("curve", str(path), "--users", "10000", "--json")
+    assert r.returncode == 2
+    assert "the table segment_usage is missing" in r.stderr and r.stderr.count("\n") == 1
+    with pytest.raises(PlanFileError, match="segment_usage is missing"):
+        PlanDocument.open(path)  # writable too: refused, not recreated empty
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
-    PlanDocument.open(path).close()  # writable: the table is added on disk
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'segment_usage'").fetchone() == (1,)

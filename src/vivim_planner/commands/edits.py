@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..domain import SPECS, CellError, Kind, Plan
+from ..domain import SPECS, CellError, Kind, Plan, text_key
 from .changes import ChangeSet
 
 
@@ -212,7 +212,7 @@ def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], 
     for key in spec.unique:  # check_row compares with the table as it is; also among the edited rows
         seen: set[str] = set()
         for rid, row in rows.items():
-            k = str(row[key]).casefold()
+            k = text_key(str(row[key]))
             if k in seen:
                 raise CellError(spec.sheet, spec.address(t.position(rid), key),
                                 f'{spec.field(key).label} "{row[key]}" appears twice')
@@ -269,7 +269,7 @@ def insert_rows(plan: Plan, table: str, position: int, raw_rows: Iterable[Mappin
         values = plan.new_row_values(table, parsed, taken=typed + [str(p[k]) for p in pending for k in spec.unique])
         plan.check_row(table, pos, values)
         for key in spec.unique:  # unique among the new rows too
-            if any(str(p[key]).casefold() == str(values[key]).casefold() for p in pending):
+            if any(text_key(str(p[key])) == text_key(str(values[key])) for p in pending):
                 raise CellError(spec.sheet, spec.address(pos, key),
                                 f'{spec.field(key).label} "{values[key]}" appears twice')
         pending.append(values)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, fields as dc_fields, replace
 from typing import Iterable, Mapping
 
 from .errors import CellError, FieldError
-from .fields import Field, Kind, format_number_for_message, parse_number_text
+from .fields import (DECIMAL_COMMA, DECIMAL_POINT, NUMBER_LOCALES, Field, Kind, forbidden_character,
+                     format_number_for_message, parse_number_text, text_key)
 from .schema import ALL_TABLES, BOUNDS, METRICS, SPECS
 from .table import Table, TableSpec
 from .units import conversion
@@ -83,6 +84,9 @@ class PlanSettings:
     ``start_date``: the calendar month of plan month 1 as ``"YYYY-MM"`` (``""``: months are
     numbered only); the timeline labels its months ``Jan 2026``... ``horizon_months``: the
     timeline runs at least this many months (0: to the last month the plan names).
+    ``number_locale``: how typed and pasted numbers are written, :data:`DECIMAL_POINT`
+    (``1,234.5``, the default of files that predate the setting) or :data:`DECIMAL_COMMA`
+    (``1.234,5``); a new plan takes it from the system locale.
     """
 
     name: str = "Untitled plan"
@@ -91,6 +95,7 @@ class PlanSettings:
     notes: str = ""
     start_date: str = ""
     horizon_months: float = 0.0
+    number_locale: str = DECIMAL_POINT
 
     @staticmethod
     def parse(key: str, raw: object) -> object:
@@ -101,6 +106,9 @@ class PlanSettings:
                 text = str(raw or "").strip()
                 if not text:
                     raise FieldError("Plan name is required")
+                bad = forbidden_character(text)
+                if bad:
+                    raise FieldError(f"Plan name cannot hold {bad}; type the name without it")
                 return text[:200]
             if key == "currency":
                 code = str(raw or "").strip().upper()
@@ -116,7 +124,11 @@ class PlanSettings:
                     raise FieldError(f"Hours per month must be between 1 and 744, got {format_number_for_message(raw)}")
                 return value
             if key == "notes":
-                return str(raw or "")
+                text = str(raw or "")
+                bad = forbidden_character(text, multiline=True)
+                if bad:
+                    raise FieldError(f"Notes cannot hold {bad}; type the text without it")
+                return text
             if key == "start_date":
                 return parse_start_date(raw)
             if key == "horizon_months":
@@ -130,12 +142,38 @@ class PlanSettings:
                     raise FieldError(f"Horizon must be a whole number of months from 1 to {MAX_MONTH} (or empty), "
                                      f"got {format_number_for_message(raw)}")
                 return float(value)
+            if key == "number_locale":
+                return parse_number_locale(raw)
         except FieldError as e:
             raise CellError("Plan", "", e.reason) from None  # the reason names the setting
         raise KeyError(key)
 
     def keys(self) -> tuple[str, ...]:
         return tuple(f.name for f in dc_fields(self))
+
+
+_LOCALE_WORDS = {"point": DECIMAL_POINT, ".": DECIMAL_POINT, "decimal point": DECIMAL_POINT,
+                 "comma": DECIMAL_COMMA, ",": DECIMAL_COMMA, "decimal comma": DECIMAL_COMMA}
+
+
+def parse_number_locale(raw: object) -> str:
+    """The number locale named by ``raw``: ``"1,234.5"``, ``"point"`` or ``"."`` give
+    :data:`DECIMAL_POINT`; ``"1.234,5"``, ``"comma"`` or ``","`` give :data:`DECIMAL_COMMA`.
+    Raises :class:`FieldError` for anything else."""
+    text = str(raw or "").strip()
+    if text in NUMBER_LOCALES:
+        return text
+    found = _LOCALE_WORDS.get(text_key(text))
+    if found is None:
+        raise FieldError(f'Number format must be {DECIMAL_POINT} (decimal point) or {DECIMAL_COMMA} '
+                         f'(decimal comma), got "{text}"')
+    return found
+
+
+def number_locale_of(decimal_separator: str) -> str:
+    """The number locale of a system whose decimal separator is ``decimal_separator``
+    (``","`` in a German or French locale): the default of a new plan."""
+    return DECIMAL_COMMA if decimal_separator.strip() == "," else DECIMAL_POINT
 
 
 class Plan:
@@ -176,12 +214,13 @@ class Plan:
         return str(table.get(pos, key))
 
     def find_ref(self, table_name: str, text: str) -> int | None:
-        """Id of the row whose code/name equals ``text`` (case-insensitive), else ``None``."""
+        """Id of the row whose code/name equals ``text`` (compared by :func:`text_key`: case,
+        full-width forms and zero-width characters do not count), else ``None``."""
         table = self.tables[table_name]
         key = "code" if table_name == "milestones" else "name"
-        wanted = text.strip().casefold()
+        wanted = text_key(text)
         for pos, value in enumerate(table.column(key)):
-            if value.casefold() == wanted:
+            if text_key(value) == wanted:
                 return int(table.ids[pos])
         return None
 
@@ -203,7 +242,7 @@ class Plan:
                     f'{field.label} must be an existing {target.noun} ({target.sheet}), got "{raw}"'
                 )
             return ref
-        value = field.parse(raw)
+        value = field.parse(raw, self.settings.number_locale)
         if spec.name == "stated_figures":
             if field.name == "metric" and value not in METRICS:
                 raise FieldError(f"Metric must be one of {', '.join(METRICS)}, got \"{value}\"")
@@ -295,21 +334,21 @@ class Plan:
 
             check_uncertainty_row(self, values, fail)
         for key in spec.unique:
-            v = str(values.get(key, "")).casefold()
+            v = text_key(str(values.get(key, "")))
             table = self.tables[table_name]
             for pos, other in enumerate(table.column(key)):
-                if other.casefold() == v and (row_id is None or int(table.ids[pos]) != row_id):
+                if text_key(other) == v and (row_id is None or int(table.ids[pos]) != row_id):
                     fail(key, f'{spec.field(key).label} "{values.get(key)}" is already used by row {pos + 2}')
 
     def check_unique(self, table_name: str) -> None:
-        """Every code / name of the table is unique (case-insensitive). Raises
+        """Every code / name of the table is unique (by :func:`text_key`). Raises
         :class:`CellError` at the second row holding a repeated value."""
         spec = SPECS[table_name]
         table = self.tables[table_name]
         for key in spec.unique:
             seen: dict[str, int] = {}
             for pos, value in enumerate(table.column(key)):
-                folded = value.casefold()
+                folded = text_key(value)
                 if folded in seen:
                     raise CellError(spec.sheet, spec.address(pos, key),
                                     f'{spec.field(key).label} "{value}" is already used by row {seen[folded] + 2}')
@@ -321,7 +360,7 @@ class Plan:
         the first role) and a unique code or name, also distinct from ``taken`` (the codes or
         names of other rows being added with it). ``overrides`` win."""
         spec = SPECS[table_name]
-        taken_keys = {str(t).strip().casefold() for t in taken}
+        taken_keys = {text_key(str(t)) for t in taken}
         values: dict[str, object] = {
             f.name: (f.default if f.default is not None else f.empty_value()) for f in spec.fields
         }
@@ -342,7 +381,7 @@ class Plan:
             n = len(self.tables[table_name]) + 1
             word = "role" if table_name == "roles" else spec.noun
             while (self.find_ref(table_name, f"New {word} {n}") is not None
-                   or f"new {word} {n}".casefold() in taken_keys):
+                   or text_key(f"new {word} {n}") in taken_keys):
                 n += 1
             values["name"] = f"New {word} {n}"
         if table_name in _OPTIONAL_REFS_EMPTY:  # an optional link (tier of a fee, base scenario) starts empty

@@ -86,7 +86,7 @@ METERS = TableSpec(
               help="Price of `Per` billing units over the quota; empty: the plan stops at its quota"),
         Field("per", "Per", Kind.NUMBER, "billing units", False, 1e-12, 1e18, default=1.0,
               help="The unit price buys this many billing units (e.g. 1,000,000 invocations)"),
-        Field("package", "Package", Kind.NUMBER, "billing units", False, 0, 1e18,
+        Field("package", "Package", Kind.NUMBER, "billing units", False, 0, 1e18, smallest=1e-12,
               help="Overage is rounded up to whole packages of this size; empty: billed exactly"),
         Field("notes", "Notes", max_length=2000),
     ),

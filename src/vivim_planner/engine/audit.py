@@ -74,7 +74,8 @@ def money(x: float, decimals: int = 0, prefix: str = "$") -> str:
 
 
 def _is_step(x: float, step: float) -> bool:
-    """True when ``x`` is a positive multiple of ``step`` (up to float noise)."""
+    """True when ``x`` is a positive multiple of ``step`` (up to float noise); False for an
+    infinity (a stated cost over a tiny rate)."""
     return x > 0 and math.isfinite(x / step) and abs(x / step - round(x / step)) < 1e-6
 
 

@@ -46,12 +46,13 @@ WORKBOOK_FORMAT = "1"
 RESERVED_SHEETS = (SUMMARY_SHEET, PLAN_SHEET, ROLLUP_SHEET)
 
 SETTING_LABELS = {"name": "Plan name", "currency": "Currency", "hours_per_month": "Hours per month",
-                  "notes": "Notes"}
+                  "notes": "Notes", "number_locale": "Number format"}
 SETTING_HELP = {
     "name": "The plan's name",
     "currency": "ISO 4217 code of every amount in this workbook",
     "hours_per_month": "Billable hours of one full-time person in a month; every team line's cost uses it",
     "notes": "Notes on the plan",
+    "number_locale": "How numbers typed as text are read on import: 1,234.5 (decimal point) or 1.234,5 (decimal comma)",
 }
 SETTING_NAMES = {"name": PLAN_NAME, "currency": CURRENCY_NAME, "hours_per_month": HOURS_NAME}
 

@@ -1,6 +1,10 @@
 """CSV export of the plan's grids: one file per table, the header row as the grid shows it,
 references as codes / names, numbers in full precision without separators (so any tool reads
 them back exactly), empty cells empty; the derived columns follow with the engine's values.
+
+Text that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``)
+is written with a leading apostrophe, OWASP's rule against CSV injection: every text cell that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return. Numbers are never changed.
 """
 
 from __future__ import annotations
@@ -26,6 +30,17 @@ def _number(value: float) -> str:
     return repr(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make Excel, LibreOffice or Google Sheets read a CSV cell as a formula
+(OWASP, "CSV Injection")."""
+
+
+def escape_text(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: ``'=1+1`` for ``=1+1``; other text
+    unchanged."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def grid_rows(plan: Plan, table: str, result: PlanResult | None = None) -> list[list[str]]:
     """Header and data rows of one table's grid as text. Raises ``KeyError`` for an unknown
     table."""
@@ -37,14 +52,14 @@ def grid_rows(plan: Plan, table: str, result: PlanResult | None = None) -> list[
     for f in spec.fields:
         col = t.column(f.name)
         if f.kind is Kind.REF:
-            columns.append([plan.ref_label(f.ref_table, int(v)) for v in col])
+            columns.append([escape_text(plan.ref_label(f.ref_table, int(v))) for v in col])
         elif f.kind is Kind.TEXT:
-            columns.append(list(col))
+            columns.append([escape_text(v) for v in col])
         else:
             columns.append([_number(float(v)) for v in col])
     for d in derived:
         columns.append([_number(float(v)) for v in np.asarray(d.values(plan, result), dtype=np.float64)])
-    header = [f.label for f in spec.fields] + [d.label for d in derived]
+    header = [escape_text(f.label) for f in spec.fields] + [escape_text(d.label) for d in derived]
     return [header] + [list(row) for row in zip(*columns)] if len(t) else [header]
 
 

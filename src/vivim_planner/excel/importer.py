@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ..commands import PlanDiff, ReplacePlan, diff_plans
-from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings, column_letter
+from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings, column_letter, text_key
 from ..domain.table import TableSpec
 from .export import MANIFEST_PROPERTY, PLAN_SHEET, ROW_ID, SETTING_LABELS
 from .reader import SheetCells, WorkbookCells, WorkbookError, read_workbook
@@ -113,7 +113,7 @@ class _Reader:
         labels = {}
         for r, row in enumerate(sheet.rows):
             if row and isinstance(row[0], str) and row[0].strip():
-                labels.setdefault(row[0].strip().casefold(), r)
+                labels.setdefault(text_key(row[0]), r)
         values = {}
         for key in defaults.keys():
             try:
@@ -121,8 +121,11 @@ class _Reader:
             except KeyError:  # a setting the import does not know how to read
                 continue
             label = SETTING_LABELS.get(key, key.replace("_", " ").capitalize())
-            r = labels.get(label.casefold())
+            r = labels.get(text_key(label))
             if r is None:
+                if key in _OPTIONAL_SETTINGS:  # a workbook exported before the setting existed
+                    values[key] = self._optional_setting(key)
+                    continue
                 self.error(PLAN_SHEET, None, None, f'no row labelled "{label}" in column A')
                 continue
             if (r, 1) in sheet.errors:
@@ -144,6 +147,12 @@ class _Reader:
                 self.error(PLAN_SHEET, r, 1, e.reason)
         return PlanSettings(**values)
 
+    def _optional_setting(self, key: str) -> object:
+        """A setting the workbook does not hold: the open plan's, else the default."""
+        if self.current is not None:
+            return getattr(self.current.settings, key)
+        return getattr(PlanSettings(), key)
+
     # -- tables -----------------------------------------------------------------------------
     def header(self, spec: TableSpec, sheet: SheetCells) -> tuple[dict[str, int], int | None] | None:
         """Field name -> column of each input, and the Row ID column; None (errors recorded)
@@ -152,9 +161,9 @@ class _Reader:
         seen: dict[str, int] = {}
         for c, v in enumerate(head):
             if isinstance(v, str) and v.strip():
-                key = v.strip().casefold()
+                key = text_key(v)
                 if key in seen:
-                    if any(f.label.casefold() == key for f in spec.fields) or key == ROW_ID.casefold():
+                    if any(text_key(f.label) == key for f in spec.fields) or key == text_key(ROW_ID):
                         self.error(spec.sheet, 0, c, f'a second column headed "{v.strip()}"; delete one of them')
                         return None
                     continue
@@ -162,11 +171,11 @@ class _Reader:
         cols: dict[str, int] = {}
         ok = True
         for i, f in enumerate(spec.fields):
-            c = seen.get(f.label.casefold())
+            c = seen.get(text_key(f.label))
             if c is None:
                 found = head[i] if i < len(head) else ""
-                if isinstance(found, str) and found.strip() and found.strip().casefold() not in {
-                        g.label.casefold() for g in spec.fields}:
+                if isinstance(found, str) and found.strip() and text_key(found) not in {
+                        text_key(g.label) for g in spec.fields}:
                     self.error(spec.sheet, 0, i, f'the header should read "{f.label}", found "{found.strip()}"; '
                                                  f"headers must keep their exported names")
                 else:
@@ -174,7 +183,7 @@ class _Reader:
                 ok = False
                 continue
             cols[f.name] = c
-        return (cols, seen.get(ROW_ID.casefold())) if ok else None
+        return (cols, seen.get(text_key(ROW_ID))) if ok else None
 
     def table(self, plan: Plan, spec: TableSpec, sheet: SheetCells) -> None:
         found = self.header(spec, sheet)
@@ -185,7 +194,7 @@ class _Reader:
         key = _ref_key(spec.name)
         if key in cols:  # references to a row refused here are not reported twice
             c = cols[key]
-            self.raw_keys[spec.name] = {str(_as_text(row[c])).strip().casefold() for row in sheet.rows[1:]
+            self.raw_keys[spec.name] = {text_key(str(_as_text(row[c]))) for row in sheet.rows[1:]
                                         if c < len(row)}
         lookups = {f.name: self._lookup(plan, f.ref_table) for f in spec.fields
                    if f.kind is Kind.REF and f.ref_table != spec.name}
@@ -263,7 +272,7 @@ class _Reader:
     def _lookup(plan: Plan, table: str) -> dict[str, int]:
         t = plan.tables[table]
         key = _ref_key(table)
-        return {str(v).strip().casefold(): int(i) for v, i in zip(t.column(key), t.ids.tolist())}
+        return {text_key(str(v)): int(i) for v, i in zip(t.column(key), t.ids.tolist())}
 
     def _column(self, plan: Plan, spec: TableSpec, f, values: list[object], sheet: SheetCells,
                 sheet_rows: list[int], c: int, lookup: dict[str, int] | None, bad: set[int]) -> list[object]:  # noqa: ANN001
@@ -276,7 +285,7 @@ class _Reader:
         slow: list[int] = []
         if f.kind is Kind.REF:
             for k, v in enumerate(values):
-                rid = lookup.get(v.strip().casefold()) if type(v) is str and lookup is not None else None
+                rid = lookup.get(text_key(v)) if type(v) is str and lookup is not None else None
                 if rid is not None:
                     out[k] = rid
                 elif v == "" and not f.required:
@@ -322,13 +331,14 @@ class _Reader:
             return _BAD
         if f.is_numeric:
             if type(raw) is float and math.isfinite(raw) and (f.minimum is None or raw >= f.minimum) and (
-                    f.maximum is None or raw <= f.maximum) and (f.kind is not Kind.INTEGER or raw.is_integer()):
+                    f.maximum is None or raw <= f.maximum) and (f.kind is not Kind.INTEGER or raw.is_integer()) and (
+                    raw == 0 or abs(raw) >= f.smallest):
                 return raw  # the common case, without the general parser
             raw = _as_number(raw)
         else:
             raw = _as_text(raw)
         if f.kind is Kind.REF and lookup is not None and not _is_empty(raw):
-            folded = str(raw).strip().casefold()
+            folded = text_key(str(raw))
             rid = lookup.get(folded)
             if rid is not None:
                 return rid
@@ -345,7 +355,7 @@ class _Reader:
                            cols: dict[str, int], self_refs: list) -> None:
         """Resolve references to rows of the same sheet (a scenario based on another)."""
         key = _ref_key(spec.name)
-        lookup = {str(v[key]).strip().casefold(): v["id"] for v in rows}
+        lookup = {text_key(str(v[key])): v["id"] for v in rows}
         for values, r in zip(rows, sheet_rows):
             for f in self_refs:
                 raw = _as_text(values[f.name])
@@ -354,7 +364,7 @@ class _Reader:
                     if f.required:
                         self.error(spec.sheet, r, cols[f.name], f"{f.label} is required")
                     continue
-                rid = lookup.get(str(raw).strip().casefold())
+                rid = lookup.get(text_key(str(raw)))
                 if rid is None:
                     self.error(spec.sheet, r, cols[f.name],
                                f'{f.label} must be an existing {spec.noun} ({spec.sheet}), got "{raw}"')
@@ -368,7 +378,7 @@ class _Reader:
             seen: dict[str, int] = {}
             label = spec.field(key).label
             for values, r in zip(rows, sheet_rows):
-                folded = str(values[key]).casefold()
+                folded = text_key(str(values[key]))
                 if folded in seen:
                     self.error(spec.sheet, r, cols[key],
                                f'{label} "{values[key]}" is already used by row {seen[folded] + 1}')
@@ -416,6 +426,7 @@ class _Reader:
 
 _BAD = object()
 _MISSING = object()
+_OPTIONAL_SETTINGS = frozenset({"number_locale"})  # settings newer than the workbook format
 
 
 def _manifest(properties: dict[str, str]) -> set[str] | None:

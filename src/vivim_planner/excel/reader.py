@@ -18,7 +18,9 @@ from xml.etree import ElementTree as ET
 
 import python_calamine
 
-from ..domain import PlanError
+from ..domain import PlanError, text_key
+from .limits import (MAX_META_BYTES, MAX_TOTAL_BYTES, PackageError, check_package, check_shared_strings,
+                     check_sheet, encrypted_or_legacy, read_part)
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -78,13 +80,17 @@ class WorkbookCells:
     properties: dict[str, str]
 
 
-def _xml_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def _xml_parts(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
     """Sheet name -> path of its XML part inside the package."""
-    try:
-        book = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ET.ParseError):
-        return {}
+    parsed = []
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        try:
+            parsed.append(ET.fromstring(read_part(zf, part, name, MAX_META_BYTES)))
+        except KeyError:
+            return {}
+        except ET.ParseError as e:  # entity bombs stop here too (expat's amplification limit)
+            raise PackageError(name, f"part {part} is not well-formed XML ({e}); a damaged or crafted file") from None
+    book, rels = parsed
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
     out = {}
     for s in book.iter(f"{_NS_MAIN}sheet"):
@@ -132,9 +138,9 @@ def _scan(xml: bytes, sheet: SheetCells) -> None:
             sheet.unsaved.add((r, c))
 
 
-def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
+def _custom_properties(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
     try:
-        root = ET.fromstring(zf.read("docProps/custom.xml"))
+        root = ET.fromstring(read_part(zf, "docProps/custom.xml", name, MAX_META_BYTES))
     except (KeyError, ET.ParseError):
         return {}
     out = {}
@@ -145,42 +151,98 @@ def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def read_workbook(path: str | os.PathLike, sheets: set[str] | None = None) -> WorkbookCells:
-    """Read the sheets named in ``sheets`` (all when ``None``) of the .xlsx file ``path``.
+def _wanted_sheets(names: list[str], sheets: set[str] | None, file_name: str) -> dict[str, str]:
+    """Workbook sheet name -> the name it is read as. A wanted sheet matches a workbook sheet
+    whose name equals it by :func:`text_key` (case, full-width forms and zero-width characters
+    aside), exactly once: two candidates (``Team`` and ``TEAM``) are refused."""
+    if sheets is None:
+        return {n: n for n in names}
+    by_key: dict[str, list[str]] = {}
+    for n in names:
+        by_key.setdefault(text_key(n), []).append(n)
+    out, errors = {}, []
+    for wanted in sorted(sheets):
+        found = by_key.get(text_key(wanted), [])
+        if len(found) > 1:
+            listed = " and ".join(f'"{n}"' for n in found)
+            errors.append(f"{wanted}: the workbook has {len(found)} sheets named {listed}; keep one of them "
+                          f"(sheet names are compared without regard to case)")
+        elif found:
+            out[found[0]] = wanted
+    if errors:
+        raise WorkbookError(errors)
+    return out
 
-    Raises :class:`WorkbookError` with one line (``book.xlsx: not an Excel workbook ...``) when
-    the file is missing, is no .xlsx (zip) package or cannot be read.
+
+def read_workbook(path: str | os.PathLike, sheets: set[str] | None = None) -> WorkbookCells:
+    """Read the sheets named in ``sheets`` (all when ``None``) of the .xlsx file ``path``;
+    a wanted sheet is found whatever the case of its name (``TEAM`` is read as ``Team``).
+
+    Every part is checked against the limits of :mod:`.limits` before python-calamine sees
+    the file, so a crafted workbook is refused with a message instead of exhausting memory.
+    Raises :class:`WorkbookError` with one line (``book.xlsx: not an Excel workbook ...``,
+    ``Team: the sheet has a cell at XFD1048576 ...``) when the file is missing, is no .xlsx
+    (zip) package, is encrypted, exceeds a limit or cannot be read.
     """
     path = Path(path)
     name = path.name
     if not path.is_file():
         raise WorkbookError([f"{name}: no such file"])
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError([f"{name}: not an Excel workbook (.xlsx); save it from Excel or LibreOffice "
-                             f"as an Excel 2007-365 workbook"])
     try:
+        legacy = encrypted_or_legacy(path)
+        if legacy:
+            raise WorkbookError([f"{name}: {legacy}"])
+        if not zipfile.is_zipfile(path):
+            raise WorkbookError([f"{name}: not an Excel workbook (.xlsx); save it from Excel or LibreOffice "
+                                 f"as an Excel 2007-365 workbook"])
         with zipfile.ZipFile(path) as zf:
+            check_package(zf, name, count_only=True)
             if "xl/workbook.xml" not in zf.namelist():
                 raise WorkbookError([f"{name}: not an Excel workbook (.xlsx): a zip file without a workbook"])
-            parts = _xml_parts(zf)
-            properties = _custom_properties(zf)
+            parts = _xml_parts(zf, name)
+            check_package(zf, name, {p: sheet for sheet, p in parts.items()})
+            properties = _custom_properties(zf, name)
+            members = set(zf.namelist())
+            for meta in ("xl/styles.xml", "[Content_Types].xml"):
+                if meta in members:
+                    read_part(zf, meta, name, MAX_META_BYTES)
+            if "xl/sharedStrings.xml" in members:
+                check_shared_strings(read_part(zf, "xl/sharedStrings.xml", name))
+            wanted = _wanted_sheets(list(parts), sheets, name)
+            total = 0
+            sheet_xml: dict[str, bytes] = {}
+            for sheet_name, read_as in wanted.items():
+                part = parts.get(sheet_name)
+                if not part or part not in members:
+                    continue
+                xml = read_part(zf, part, read_as)
+                total += len(xml)
+                if total > MAX_TOTAL_BYTES:
+                    raise PackageError(read_as, f"the sheets to read inflate to more than {MAX_TOTAL_BYTES:,} bytes")
+                check_sheet(xml, read_as)
+                sheet_xml[sheet_name] = xml
             book = python_calamine.CalamineWorkbook.from_path(str(path))
             out: dict[str, SheetCells] = {}
             for sheet_name in book.sheet_names:
-                if sheets is not None and sheet_name not in sheets:
+                if sheet_name not in wanted:
                     continue
+                if sheet_name not in sheet_xml:  # not found through the package's relationships
+                    raise WorkbookError([f"{wanted[sheet_name]}: the sheet's part cannot be found in the package"])
                 data = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-                cells = SheetCells(sheet_name, data)
-                part = parts.get(sheet_name)
-                if part and part in zf.namelist():
-                    _scan(zf.read(part), cells)
-                out[sheet_name] = cells
+                read_as = wanted[sheet_name]
+                cells = SheetCells(read_as, data)
+                _scan(sheet_xml.pop(sheet_name), cells)
+                out[read_as] = cells
     except WorkbookError:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except PackageError as e:
+        raise WorkbookError([str(e)]) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError) as e:
         raise WorkbookError([f"{name}: cannot read the workbook ({e})"]) from None
-    except Exception as e:  # noqa: BLE001 - calamine's own errors (CalamineError, XmlError, ZipError...)
-        if type(e).__module__.startswith("python_calamine"):
+    except BaseException as e:  # noqa: BLE001 - calamine's own errors, and a Rust panic (pyo3's PanicException)
+        if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        if type(e).__module__.startswith(("python_calamine", "pyo3")) or type(e).__name__ == "PanicException":
             raise WorkbookError([f"{name}: cannot read the workbook ({e})"]) from None
         raise
     return WorkbookCells(out, properties)

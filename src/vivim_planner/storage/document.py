@@ -1,8 +1,14 @@
 """The plan document: a :class:`Plan` bound to its ``.vivim`` SQLite file.
 
 Every command is written through in one SQLite transaction as it is applied, so a crash loses
-nothing that was acknowledged. Files from a newer schema, non-plan files and corrupt files are
-refused with :class:`PlanFileError`. Nothing read from a file is ever executed.
+nothing that was acknowledged. Files from a newer schema, non-plan files, corrupt files and
+files whose schema is not exactly the one this version writes (a planted trigger, a dropped
+column) are refused with :class:`PlanFileError`. Nothing read from a file is ever executed.
+
+A file that cannot be written (permissions, a read-only medium) or that another process has
+open for editing (:class:`~.locking.WriterLock`) opens read-only, with :attr:`PlanDocument.
+readonly_reason` saying why; every edit is then refused with that reason before it touches
+the plan.
 """
 
 from __future__ import annotations
@@ -11,7 +17,6 @@ import json
 import math
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +25,12 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from ..commands import ChangeSet, Command
-from ..domain import ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings
+from ..domain import (ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings,
+                      forbidden_character, text_key)
 from ..domain.schema import BOUNDS
-from .migrations import complete, migrate
+from .integrity import connect, schema_difference
+from .locking import TempFile, WriterLock, locked_by_other, remove_stale_temps
+from .migrations import migrate
 from .schema import FORMAT, MODELS, SCHEMA_VERSION, Meta, Setting
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -34,45 +42,51 @@ class PlanFileError(PlanError):
 
 
 def _engine(path: Path, readonly: bool = False) -> Engine:
-    if readonly:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
-    else:
-        url = f"sqlite:///{path}"
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    """An engine over the file ``path`` (opened by path, never through a URL or an unquoted
+    URI; see :func:`.integrity.connect`)."""
+    path = Path(path)
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API connection
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
+    def creator() -> sqlite3.Connection:
+        con = connect(path, readonly)
         if not readonly:
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")  # durable against an app crash in WAL mode
-        cur.close()
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")  # durable against an app crash in WAL mode
+        return con
 
-    return engine
+    return create_engine("sqlite://", creator=creator, poolclass=StaticPool)
 
 
 def _memory_copy(path: Path) -> Engine:
     """An engine over an in-memory copy of the file (SQLite backup API), for reading an
     older file without writing to it."""
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = connect(path, readonly=True)
     memory = sqlite3.connect(":memory:", check_same_thread=False)
     try:
         source.backup(memory)
     finally:
         source.close()
+    memory.execute("PRAGMA trusted_schema=OFF")
+    memory.execute("PRAGMA foreign_keys=ON")
     return create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
 
 
-def _identify(path: Path, readonly: bool) -> tuple[int, bool]:
+def _message(e: BaseException) -> str:
+    """The reason of a database error in words, without the SQL statement SQLAlchemy adds."""
+    orig = getattr(e, "orig", None) or e
+    text = str(orig).split("\n[SQL:")[0].strip()
+    if "database is locked" in text or "database table is locked" in text:
+        return "another program holds the file locked (a backup or sync tool?); try again in a moment"
+    if "readonly database" in text:
+        return "the file cannot be written (it is read-only)"
+    return text
+
+
+def _identify(path: Path, readonly: bool = True) -> int:
     """Check that ``path`` is a plan this version can read, without changing the file (a file
-    we refuse keeps its bytes and journal mode). Returns the file's schema version and whether
-    it lacks a table or column of that version (a file written while schema 2 was growing)."""
+    we refuse keeps its bytes and journal mode). Returns the file's schema version; a file of
+    the current version must hold exactly the schema this version writes."""
     try:
-        if readonly:
-            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        else:
-            con = sqlite3.connect(path)
+        con = connect(path, readonly=readonly)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "meta" not in tables:
@@ -91,13 +105,30 @@ def _identify(path: Path, readonly: bool) -> tuple[int, bool]:
                 raise PlanFileError(
                     f"{path}: written by a newer VIVIM Planner (file schema {version}, this version "
                     f"reads up to {SCHEMA_VERSION}); update VIVIM Planner to open it")
-            incomplete = any(name not in tables or not {f.name for f in spec.fields} <= {
-                r[1] for r in con.execute(f"PRAGMA table_info({name})")} for name, spec in SPECS.items())
-            return version, incomplete
+            if version == SCHEMA_VERSION:
+                _refuse_foreign_schema(path, con)
+            return version
         finally:
             con.close()
     except sqlite3.Error as e:
-        raise PlanFileError(f"{path}: the file is corrupt or not a plan ({e})") from None
+        raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
+
+
+def _refuse_foreign_schema(path: Path, con: sqlite3.Connection) -> None:
+    difference = schema_difference(con)
+    if difference:
+        raise PlanFileError(f"{path}: not a plan as VIVIM Planner writes it ({difference}); the file is "
+                            f"left as it is and nothing in it was run")
+
+
+def _unwritable_reason(path: Path) -> str | None:
+    """Why ``path`` cannot be opened for writing, or ``None``."""
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:  # marked read-only, even for root
+        return "the file is read-only"
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "its folder cannot be written"
+    return None
 
 
 def _check_header(path: Path) -> None:
@@ -119,66 +150,104 @@ class PlanDocument:
     write fails the plan is restored and :class:`PlanFileError` raised.
     """
 
-    def __init__(self, path: Path, plan: Plan, engine: Engine, readonly: bool = False):
+    def __init__(self, path: Path, plan: Plan, engine: Engine, readonly: bool = False,
+                 readonly_reason: str | None = None, lock: WriterLock | None = None):
         self.path, self.plan, self.engine, self.readonly = Path(path), plan, engine, readonly
+        self.readonly_reason = readonly_reason or ("opened read-only" if readonly else None)
+        self._lock = lock
 
     # -- opening and creating --------------------------------------------------------------
     @classmethod
     def create(cls, path: str | os.PathLike, plan: Plan | None = None, overwrite: bool = False) -> "PlanDocument":
         """Write ``plan`` (default: empty) to a new file at ``path`` and open it.
-        Refuses to replace an existing file unless ``overwrite``."""
+        Refuses to replace an existing file unless ``overwrite``, and a file another process
+        has open for editing in any case."""
         path = Path(path)
         if path.exists() and not overwrite:
             raise PlanFileError(f"{path}: a file of that name exists already")
+        if locked_by_other(path):
+            raise PlanFileError(f"{path}: the plan is open for editing in another window; close it there first")
         plan = plan or Plan()
-        tmp = _temp_beside(path)
         try:
-            engine = _engine(tmp)
-            SQLModel.metadata.create_all(engine, tables=[Meta.__table__, Setting.__table__] +
-                                         [MODELS[s.name].__table__ for s in ALL_TABLES])
-            with engine.begin() as conn:
-                conn.execute(Meta.__table__.insert(), [
-                    {"key": "format", "value": FORMAT}, {"key": "schema_version", "value": str(SCHEMA_VERSION)}])
-                _write_settings(conn, plan.settings, plan.settings.keys())
-                for spec in ALL_TABLES:
-                    rows = [_row_values(plan, spec.name, p) for p in range(len(plan.tables[spec.name]))]
-                    if rows:
-                        conn.execute(MODELS[spec.name].__table__.insert(), rows)
-            _finish(engine)
-            os.replace(tmp, path)
-        except sqlite3.Error as e:  # pragma: no cover - disk full, permissions
-            raise PlanFileError(f"{path}: cannot write the plan ({e})") from None
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+            with TempFile(path) as tmp:
+                engine = _engine(tmp.path)
+                SQLModel.metadata.create_all(engine, tables=[Meta.__table__, Setting.__table__] +
+                                             [MODELS[s.name].__table__ for s in ALL_TABLES])
+                with engine.begin() as conn:
+                    conn.execute(Meta.__table__.insert(), [
+                        {"key": "format", "value": FORMAT}, {"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+                    _write_settings(conn, plan.settings, plan.settings.keys())
+                    for spec in ALL_TABLES:
+                        rows = [_row_values(plan, spec.name, p) for p in range(len(plan.tables[spec.name]))]
+                        if rows:
+                            conn.execute(MODELS[spec.name].__table__.insert(), rows)
+                _finish(engine)
+                os.replace(tmp.path, path)
+        except (OSError, sqlite3.Error) as e:
+            raise PlanFileError(f"{path}: cannot write the plan ({_message(e)})") from None
+        except Exception as e:  # SQLAlchemy wraps sqlite3 errors
+            if isinstance(getattr(e, "orig", None), sqlite3.Error):
+                raise PlanFileError(f"{path}: cannot write the plan ({_message(e)})") from None
+            raise
         return cls.open(path)
 
     @classmethod
     def open(cls, path: str | os.PathLike, readonly: bool = False) -> "PlanDocument":
         """Open a ``.vivim`` file. ``readonly`` opens without write access (CLI reports).
 
-        Raises :class:`PlanFileError`: missing file, not an SQLite file, not a plan, written
-        by a newer version, or corrupt (failed integrity check, values out of range).
+        A file that cannot be written, or that another process has open for editing, opens
+        read-only as well, with :attr:`readonly_reason` saying why. Raises
+        :class:`PlanFileError`: missing file, not an SQLite file, not a plan, written by a
+        newer version, a schema other than this version's, or corrupt (failed integrity
+        check, values out of range).
         """
         path = Path(path)
         _check_header(path)
-        version, incomplete = _identify(path, readonly)  # before the engine below switches the file to WAL
-        upgrade = version < SCHEMA_VERSION or incomplete
-        # an older file opened read-only is upgraded in a private in-memory copy, never on disk
-        engine = _memory_copy(path) if readonly and upgrade else _engine(path, readonly)
+        reason, lock = None, None
+        if not readonly:
+            reason = _unwritable_reason(path)
+            if reason is None:
+                lock = WriterLock(path)
+                if not lock.held:
+                    reason = ("the plan is open for editing in another window or program; it is shown read-only "
+                              "here so that neither overwrites the other's edits")
+                    lock = None
+            readonly = reason is not None
+        try:
+            version = _identify(path, readonly=readonly)  # before the engine below switches the file to WAL
+            doc = cls._open_checked(path, version, readonly, reason, lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if not readonly:
+            remove_stale_temps(path.parent if str(path.parent) else Path("."))
+        return doc
+
+    @classmethod
+    def _open_checked(cls, path: Path, version: int, readonly: bool, reason: str | None,
+                      lock: WriterLock | None) -> "PlanDocument":
+        upgrade = version < SCHEMA_VERSION
+        # an older file opened read-only is upgraded in a private in-memory copy, never on disk;
+        # a current one is read and checked read-only first, so a refused file keeps its bytes
+        if upgrade:
+            engine = _memory_copy(path) if readonly else _engine(path)
+        else:
+            engine = _engine(path, readonly=True)
         try:
             if upgrade:
                 with engine.begin() as conn:
-                    if version < SCHEMA_VERSION:
-                        migrate(conn, version)
-                    else:
-                        complete(conn)
+                    migrate(conn, version)
+                    _refuse_foreign_schema(path, conn.connection.driver_connection)  # rolls the upgrade back
             with engine.connect() as conn:
                 plan = _load(conn, path)
+            if not upgrade and not readonly:  # checked: now open it for writing
+                engine.dispose()
+                engine = _engine(path)
         except sqlite3.DatabaseError as e:
             engine.dispose()
-            raise PlanFileError(f"{path}: the file is corrupt or not a plan ({e})") from None
-        except (PlanFileError, ValueError, KeyError) as e:
+            raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
+        except (PlanFileError, ValueError, KeyError, TypeError) as e:
             engine.dispose()
             if isinstance(e, PlanFileError):
                 raise
@@ -186,9 +255,9 @@ class PlanDocument:
         except Exception as e:  # SQLAlchemy wraps sqlite3 errors
             engine.dispose()
             if isinstance(getattr(e, "orig", None), sqlite3.Error):
-                raise PlanFileError(f"{path}: the file is corrupt or not a plan ({e.orig})") from None
+                raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
             raise
-        return cls(path, plan, engine, readonly)
+        return cls(path, plan, engine, readonly, reason, lock)
 
     # -- editing ---------------------------------------------------------------------------
     def apply(self, command: Command) -> ChangeSet:
@@ -200,12 +269,15 @@ class PlanDocument:
         return self._commit(command.revert, command.apply, "the undo")
 
     def _commit(self, step, undo_step, what: str) -> ChangeSet:  # noqa: ANN001 - bound command methods
+        if self.readonly and self.readonly_reason:  # refused before the plan changes at all
+            raise PlanFileError(f"{self.path.name} is read-only ({self.readonly_reason}): {what} was not made; "
+                                f"use File > Save As to edit a copy")
         cs = step(self.plan)
         try:
             self._persist(cs)
         except Exception as e:
             undo_step(self.plan)
-            raise PlanFileError(f"{self.path}: {what} could not be saved ({e})") from None
+            raise PlanFileError(f"{self.path}: {what} could not be saved ({_message(e)})") from None
         try:
             self.checkpoint(truncate=False)  # committed already: the log replays it if this fails
         except Exception:  # noqa: BLE001 - e.g. a reader holds the file; the next edit retries
@@ -253,35 +325,46 @@ class PlanDocument:
 
     # -- files -----------------------------------------------------------------------------
     def save_as(self, path: str | os.PathLike) -> None:
-        """Copy the plan to ``path`` (SQLite backup into a temp file beside it, then an atomic
-        replace) and continue editing there. The old file keeps everything committed so far."""
+        """Copy the plan to ``path`` (SQLite backup into a locked temp file beside it, then an
+        atomic replace) and continue editing there, holding its writer lock; this works from a
+        read-only document too. The old file keeps everything committed so far. Refuses a
+        target another process has open for editing."""
         path = Path(path)
-        tmp = _temp_beside(path)
+        if path.resolve() == self.path.resolve():
+            if self.readonly:
+                raise PlanFileError(f"{path}: this is the file open read-only; save to another name")
+            self.checkpoint()
+            return
+        if locked_by_other(path):
+            raise PlanFileError(f"{path}: that plan is open for editing in another window; pick another name")
         try:
-            src = self.engine.raw_connection()
-            try:
-                dst = sqlite3.connect(tmp)
-                src.driver_connection.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
-                dst.close()
-            finally:
-                src.close()
-            os.replace(tmp, path)
+            with TempFile(path) as tmp:
+                src = self.engine.raw_connection()
+                try:
+                    dst = sqlite3.connect(str(tmp.path))
+                    src.driver_connection.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                    dst.close()
+                finally:
+                    src.close()
+                os.replace(tmp.path, path)
         except (OSError, sqlite3.Error) as e:
-            raise PlanFileError(f"{path}: cannot save ({e})") from None
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+            raise PlanFileError(f"{path}: cannot save ({_message(e)})") from None
         self.close()
         self.path = path
+        lock = WriterLock(path)
+        self._lock = lock if lock.held else None
         self.engine = _engine(path)
-        self.readonly = False
+        self.readonly, self.readonly_reason = False, None
 
     def close(self) -> None:
-        """Checkpoint and leave the file as a single self-contained file."""
+        """Checkpoint and leave the file as a single self-contained file; give up the writer lock."""
         if not self.readonly:
             _finish(self.engine)
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 def _finish(engine: Engine) -> None:
@@ -292,13 +375,6 @@ def _finish(engine: Engine) -> None:
     except Exception:  # pragma: no cover - another connection still open; WAL stays, no data lost
         pass
     engine.dispose()
-
-
-def _temp_beside(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    os.unlink(name)
-    return Path(name)
 
 
 def _stored(kind: Kind, value: object) -> object:
@@ -369,7 +445,7 @@ def _validate_loaded(plan: Plan, path: Path) -> None:
             elif f.is_numeric:
                 arr = np.asarray(col)
                 with np.errstate(invalid="ignore"):
-                    mask = np.zeros(len(arr), dtype=bool)
+                    mask = (arr != 0) & (np.abs(arr) < f.smallest)  # subnormals and the like
                     if f.minimum is not None:
                         mask |= arr < f.minimum
                     if f.maximum is not None:
@@ -381,7 +457,8 @@ def _validate_loaded(plan: Plan, path: Path) -> None:
                 bad = np.flatnonzero(mask)
             else:
                 bad = [p for p, v in enumerate(col)
-                       if len(v) > f.max_length or (f.required and not v.strip())]
+                       if len(v) > f.max_length or (f.required and not v.strip())
+                       or (not v.isprintable() or not v.isascii()) and forbidden_character(v, f.multiline)]
             if len(bad):
                 p = int(bad[0])
                 raise PlanFileError(
@@ -423,7 +500,7 @@ def _rows_to_check(plan: Plan) -> set[tuple[str, int]]:
         for key in spec.unique:
             seen: set[str] = set()
             for p, v in enumerate(plan.tables[spec.name].column(key)):
-                k = v.casefold()
+                k = text_key(v)
                 if k in seen:
                     out.add((spec.name, p))
                 seen.add(k)

@@ -2,8 +2,9 @@
 
 - 1 -> 2: adds the operating-cost model's tables (infrastructure tiers, services, meters,
   usage drivers, LLM usage, stated usage figures) and any later table or column of schema 2.
-  The step is additive: it creates every table the current schema has and the file lacks, and
-  adds missing columns as empty, so no existing value changes.
+  The step is additive: it creates every table the current schema has and the file lacks, adds
+  missing columns as empty and their indexes, so no existing value changes. After it the file
+  must hold exactly the current schema (checked by the caller).
 - 2 -> 3: adds the uncertainty tables (distributions of inputs, correlation groups); the same
   additive step.
 """
@@ -34,15 +35,11 @@ def _add_missing_tables_and_columns(conn) -> None:  # noqa: ANN001 - SQLAlchemy 
                 conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {f.name} INTEGER REFERENCES {f.ref_table}(id)")
             else:
                 conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {f.name} FLOAT")
+        for index in model.__table__.indexes:  # the indexes of columns added above
+            index.create(conn, checkfirst=True)
 
 
 MIGRATIONS: dict[int, Callable] = {1: _add_missing_tables_and_columns, 2: _add_missing_tables_and_columns}
-
-
-def complete(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
-    """Add the tables and columns of the current schema that a file of the current version
-    lacks (one written while the schema was still growing); additive, like the 1 -> 2 step."""
-    _add_missing_tables_and_columns(conn)
 
 
 def migrate(conn, version: int) -> None:  # noqa: ANN001 - SQLAlchemy connection

@@ -25,7 +25,11 @@ def parse_tsv(text: str) -> list[list[str]]:
         text = text[:-2]
     elif text.endswith("\n"):
         text = text[:-1]
-    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t", quotechar='"'))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR (classic Mac) ends a row too
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
+    except csv.Error:  # malformed quoting: one cell, which the field then judges
+        return [[text]]
     return [r if r else [""] for r in rows]
 
 

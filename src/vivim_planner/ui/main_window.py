@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 
 from ..domain import Plan, PlanError, PlanSettings
 from ..storage import SUFFIX, PlanDocument
+from .doc_status import read_only_reason, status_tip, status_words, system_number_locale, title_mark
 from .controller import PlanController
 from .grid import GridView, ReportView
 from .reports import AuditModel
@@ -314,12 +315,14 @@ class MainWindow(QMainWindow):
 
     def _update_info(self, _changes=None) -> None:  # noqa: ANN001
         doc = self.controller.document
-        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}[*] — {APP_NAME}")
+        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}{title_mark(doc)}[*] — {APP_NAME}")
         if hasattr(self, "audit_view"):
             self._show_finding(self.audit_view.currentIndex())
         s = self.controller.plan.settings
         n = len(self.controller.findings)
-        self.status_info.setText(f"{s.currency} · {s.hours_per_month:g} h/month · {n} audit finding{'s' * (n != 1)}")
+        self.status_info.setText(f"{status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
+                                 f"{n} audit finding{'s' * (n != 1)}")
+        self.status_info.setToolTip(status_tip(doc))
         self.audit_label.setText(
             f"<b>{n} finding{'s' * (n != 1)}</b>: figures the plan states that its own inputs do not reproduce "
             f"(printed rounding is not a finding). Double-click a finding to go to its cell.")
@@ -330,6 +333,8 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(doc.path))
         self.setWindowModified(False)
         self._update_info()  # sets the title too
+        if doc.readonly:
+            self.show_message(read_only_reason(doc))
         for grid in self.grids.values():
             grid.fit_columns()
         self.audit_view.resizeColumnsToContents()
@@ -386,7 +391,8 @@ class MainWindow(QMainWindow):
         if path.suffix != SUFFIX:
             path = path.with_suffix(SUFFIX)
         try:
-            doc = PlanDocument.create(path, Plan(PlanSettings(name=path.stem)), overwrite=True)
+            doc = PlanDocument.create(path, Plan(PlanSettings(name=path.stem, number_locale=system_number_locale())),
+                                      overwrite=True)
         except PlanError as e:
             QMessageBox.warning(self, "Cannot create plan", str(e))
             return False

@@ -43,7 +43,8 @@ class SummaryTab(QWidget):
     build cost range, duration and peak users; the summary table (per milestone low / mid /
     high / bottom-up, cumulative, monthly operations, cost per user) with a total row."""
 
-    SETTINGS = (("name", "Plan name"), ("currency", "Currency (ISO)"), ("hours_per_month", "Hours per month (1 FTE)"))
+    SETTINGS = (("name", "Plan name"), ("currency", "Currency (ISO)"), ("hours_per_month", "Hours per month (1 FTE)"),
+                ("number_locale", "Number format (1,234.5 or 1.234,5)"))
 
     def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
         super().__init__(parent)
