@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout, QLabel, Q
 from ..commands import ChangeSet
 from ..domain.usage_schema import USAGE_TABLES
 from .controller import PlanController
-from .curve_chart import EXPORT_SIZE, CurveChart, breakpoint_text, exporting_copy
+from .curve_chart import EXPORT_SIZE, CurveChart, breakpoint_text
+from .curve_export import exporting_copy
 
 # what the curve reads: the usage model's tables (not the stated figures) and the milestones'
 # target users and operating costs
