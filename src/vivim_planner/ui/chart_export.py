@@ -1,5 +1,6 @@
 """Export for every chart: PNG at 2x, SVG, and Copy (an image on the clipboard), from the chart's
-context menu and a small "Export" button in its top-right corner.
+context menu and a small "Export" button in its top-right corner
+(shown while the mouse is over the chart).
 
 :func:`install_export` gives any chart these three actions: a pyqtgraph ``PlotWidget`` or
 ``GraphicsLayoutWidget`` (PNG rendered from its scene with every line widened to the scale, SVG
@@ -172,7 +173,9 @@ class ChartExport(QObject):
             b.setStyleSheet("QToolButton { color: #33404f; background: rgba(255,255,255,220); border: 1px solid "
                             "#dfe5ee; border-radius: 3px; padding: 1px 4px; font-size: 8pt; }")
             self.button = b
+            b.hide()  # shown while the mouse is over the chart (it would cover a narrow chart's title)
             chart.installEventFilter(self)
+            self.menu.aboutToHide.connect(self._hide_button_unless_hovered)
             self._place_button()
 
     def actions(self) -> list[QAction]:
@@ -185,9 +188,20 @@ class ChartExport(QObject):
         return self._name() if callable(self._name) else self._name
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if obj is self.chart and event.type() in (QEvent.Resize, QEvent.Show):
-            self._place_button()
+        if obj is self.chart and self.button is not None:
+            kind = event.type()
+            if kind in (QEvent.Resize, QEvent.Show):
+                self._place_button()
+            elif kind == QEvent.Enter:
+                self._place_button()
+                self.button.show()
+            elif kind == QEvent.Leave and not self.menu.isVisible():
+                self.button.hide()
         return False
+
+    def _hide_button_unless_hovered(self) -> None:
+        if self.button is not None and not self.chart.underMouse():
+            self.button.hide()
 
     def _place_button(self) -> None:
         b = self.button
@@ -258,7 +272,7 @@ def install_export(chart: QWidget, name: str | Callable[[], str], *, draw: Calla
                    copy: Callable[[], object] | None = None, before: Callable[[], object] | None = None,
                    controller=None, size: tuple[int, int] = EXPORT_SIZE, button: bool = True) -> ChartExport:  # noqa: ANN001
     """Give ``chart`` Copy / Export PNG (2x) / Export SVG in its context menu and (``button``)
-    an "Export" button in its top-right corner; returns the :class:`ChartExport` (also kept as
+    an "Export" button in its top-right corner (shown while the mouse is over the chart); returns the :class:`ChartExport` (also kept as
     ``chart.export_actions``).
 
     ``name``: the file name's stem and the messages' name (``"monthly burn"``), or a callable

@@ -246,13 +246,17 @@ class TornadoChart(QWidget):
             painter.end()
         return img
 
+    def svg_bytes(self, size: tuple[int, int] = (1200, 640)) -> bytes:
+        """The tornado as SVG 1.1 (UTF-8) of ``size`` logical pixels: the same layout as the PNG."""
+        return tornado_svg(self.items(*size), *size).encode("utf-8")
+
     def save(self, path: str | Path, scale: float = 2.0, size: tuple[int, int] = (1200, 640)) -> Path:
         """Write ``path`` as PNG (``scale`` x ``size``) or SVG by its extension; raises
         ``OSError`` when it cannot be written, ``ValueError`` for another extension."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
-            path.write_text(tornado_svg(self.items(*size), *size), encoding="utf-8")
+            path.write_bytes(self.svg_bytes(size))
         elif suffix == ".png":
             if not self.image(scale, size).save(str(path), "PNG"):
                 raise OSError(f"{path}: cannot write the PNG")
