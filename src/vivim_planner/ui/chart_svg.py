@@ -118,7 +118,7 @@ class _Writer:
         el = []
         for pen, p1, p2 in [axis_spec, *ticks]:
             a, b = tr.map(QPointF(p1[0], p1[1])), tr.map(QPointF(p2[0], p2[1]))
-            el.append(f'<line x1="{a.x():.2f}" y1="{a.y():.2f}" x2="{b.x():.2f}" y2="{b.y():.2f}" {_stroke(pen)}/>')
+            el.append(f'<line x1="{a.x():.3f}" y1="{a.y():.3f}" x2="{b.x():.3f}" y2="{b.y():.3f}" {_stroke(pen)}/>')
         font = axis.style.get("tickFont") or QFont()
         size = _font_px(font)
         fm = QFontMetricsF(_pixel_font(font, size))
