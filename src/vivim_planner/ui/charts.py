@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
 from ..domain import Plan
+from ..domain.currency import currency_prefix
 from ..engine import PlanResult
 from . import format as fmt
 
@@ -32,9 +33,9 @@ def nice_step(span: float, count: float) -> float:
 
 
 class NiceAxis(pg.AxisItem):
-    """Ticks at a round step (:func:`nice_step`) giving 4 to 8 labels for the axis's length, with
-    unlabelled ticks halfway; pyqtgraph's own spacing labels every minor tick of a tall chart
-    ($10K, $20K ... $200K) or only two."""
+    """Ticks (and grid lines) at a round step (:func:`nice_step`) giving 4 to 8 labels for the
+    axis's length; pyqtgraph's own spacing labels every minor tick of a tall chart ($10K, $20K
+    ... $200K) or only two."""
 
     _major: float | None = None
 
@@ -46,15 +47,9 @@ class NiceAxis(pg.AxisItem):
         px = TICK_PX["vertical" if self.orientation in ("left", "right") else "horizontal"]
         step = nice_step(span, min(8.0, max(4.0, size / px)))
         self._major = step
-        return [(step, 0.0), (step / 2, 0.0)]
-
-    def labelled(self, spacing: float | None) -> bool:
-        """True for the labelled (major) level of ticks."""
-        return self._major is None or spacing == self._major
+        return [(step, 0.0)]  # one level: every tick labelled, whatever a subclass's tickStrings does
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
-        if not self.labelled(spacing):
-            return ["" for _ in values]
         return [_plain_tick(v * scale, spacing) for v in values]
 
 
@@ -74,9 +69,31 @@ class MoneyAxis(NiceAxis):
         self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
-        if not self.labelled(spacing):
-            return ["" for _ in values]
-        return [fmt.compact_money(v * scale, self.currency) if v >= 0 else "" for v in values]
+        return [self.money(v * scale, spacing) if v >= 0 else "" for v in values]
+
+    def money(self, value: float, step: float | None) -> str:
+        """A tick: compact money with the decimals its step needs (``$1.895M`` beside ``$1.9M``)."""
+        return tick_money(value, step, self.currency, strip=True) if step else fmt.compact_money(value, self.currency)
+
+
+def _step_decimals(step: float) -> int:
+    """Decimals that print ``step`` exactly (0.25 -> 2, 0.5 -> 1, 2 -> 0), at most 6."""
+    return next((d for d in range(7) if abs(round(step, d) - step) <= 1e-9 * max(1.0, abs(step))), 6)
+
+
+def tick_money(value: float, step: float, currency: str, strip: bool = False) -> str:
+    """An axis tick with just the decimals its step needs: ``$3.690M`` beside ``$3.695M``
+    (compact money alone would print both as ``$3.69M``); ``strip`` drops trailing zeros
+    (``$1M``, ``$1.25M``, ``$1.5M``)."""
+    a = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= limit * 0.9995:
+            decimals = _step_decimals(step / limit) if step < limit else 0
+            text = f"{a / limit:,.{decimals}f}"
+            if strip and "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{'-' if value < 0 else ''}{currency_prefix(currency)}{text}{suffix}"
+    return fmt.money(value, currency, 0 if step >= 1 else 2)
 
 
 class WholeMonthAxis(pg.AxisItem):

@@ -57,9 +57,7 @@ class SignedMoneyAxis(MoneyAxis):
     """Money ticks that show negatives too (cash falls below zero)."""
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
-        if not self.labelled(spacing):
-            return ["" for _ in values]
-        return [fmt.compact_money(v * scale, self.currency) for v in values]
+        return [self.money(v * scale, spacing) for v in values]
 
 
 class _MonthChart(pg.GraphicsLayoutWidget):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..engine.sensitivity import Tornado
 from . import format as fmt
+from .charts import tick_money
 
 LOW_COLOR = "#6fa8dc"  # the input at its low value
 HIGH_COLOR = "#1f4e79"  # the input at its high value
@@ -57,19 +58,6 @@ def _nice_step(span: float) -> float:
         if raw <= m * mag:
             return m * mag
     return 10 * mag
-
-
-def tick_money(value: float, step: float, currency: str) -> str:
-    """An axis tick with just the decimals its step needs: ``$3.690M`` beside ``$3.695M``
-    (compact money alone would print both as ``$3.69M``)."""
-    from ..domain.currency import currency_prefix
-
-    a = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if a >= limit:
-            decimals = max(0, -math.floor(math.log10(step / limit) + 1e-9)) if step < limit else 0
-            return f"{'-' if value < 0 else ''}{currency_prefix(currency)}{a / limit:,.{decimals}f}{suffix}"
-    return fmt.money(value, currency, 0 if step >= 1 else 2)
 
 
 def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> list[Item]:

@@ -105,8 +105,6 @@ class ShareAxis(NiceAxis):
         self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
-        if not self.labelled(spacing):
-            return ["" for _ in values]
         d = 0 if not spacing or spacing >= 0.01 else 1
         return [f"{v * 100:.{d}f}%" for v in values]
 
@@ -142,16 +140,29 @@ class BuildCostHistogram(pg.PlotWidget):
                       color="#14263d", size="11pt")
         lo = min(float(total.min()), sim.stated_totals["low"]) if total.size else 0.0
         hi = max(float(total.max()), sim.stated_totals["high"]) if total.size else 1.0
-        if hi <= lo:
-            hi = lo + max(abs(lo) * 0.01, 1.0)
-        edges = np.linspace(float(total.min()), float(total.max()) + 1e-9 * max(abs(hi), 1), 41) if np.ptp(total) > 0 \
-            else np.array([lo, lo + (hi - lo) / 40])
+        if hi - lo <= 1e-9 * max(abs(hi), 1.0):  # every draw and stated total alike: centre them
+            d = max(abs(lo) * 0.01, 1.0)
+            lo, hi = lo - d, hi + d
+        if np.ptp(total) > 0:
+            edges = np.linspace(float(total.min()), float(total.max()) + 1e-9 * max(abs(hi), 1), 41)
+        else:  # one bar, centred on the one value
+            v, w = (float(total[0]) if total.size else (lo + hi) / 2), (hi - lo) / 40
+            edges = np.array([v - w / 2, v + w / 2])
         counts, edges = np.histogram(total, bins=edges)
         self.bars.setOpts(x=(edges[:-1] + edges[1:]) / 2, height=counts, width=float(edges[1] - edges[0]) * 0.92)
+        labelled: dict[float, list[str]] = {}  # stated totals that coincide share one label
         for name, line in self.lines.items():
             v = sim.stated_totals.get(name, math.nan)
             line.setVisible(bool(v) and math.isfinite(v))
             line.setPos(v)
+            same = next((k for k in labelled if math.isclose(k, v, rel_tol=1e-9)), None) if math.isfinite(v) else None
+            if same is None:
+                labelled[v] = [name]
+            else:
+                labelled[same].append(name)
+        for v, names in labelled.items():
+            for i, name in enumerate(names):
+                self.lines[name].label.setFormat(f"stated {' = '.join(names)}" if i == 0 else "")
         pad = (hi - lo) * 0.05
         plot.setXRange(lo - pad, hi + pad, padding=0)
         plot.setYRange(0, max(int(counts.max()) if counts.size else 1, 1) * 1.2, padding=0)
