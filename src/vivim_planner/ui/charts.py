@@ -19,7 +19,7 @@ LOW_HIGH = "#6fa8dc"
 
 
 TICK_PX = {"vertical": 64, "horizontal": 120}
-"""About one labelled tick per this many pixels along an axis (4 to 8 steps over the range)."""
+"""About one labelled tick per this many pixels along an axis (5 to 8 steps over the range)."""
 
 
 def nice_step(span: float, count: float) -> float:
@@ -33,7 +33,7 @@ def nice_step(span: float, count: float) -> float:
 
 
 class NiceAxis(pg.AxisItem):
-    """Ticks (and grid lines) at a round step (:func:`nice_step`) giving 4 to 8 labels for the
+    """Ticks (and grid lines) at a round step (:func:`nice_step`) giving 5 to 8 steps for the
     axis's length; pyqtgraph's own spacing labels every minor tick of a tall chart ($10K, $20K
     ... $200K) or only two."""
 
@@ -45,7 +45,7 @@ class NiceAxis(pg.AxisItem):
             self._major = None
             return super().tickSpacing(minVal, maxVal, size)
         px = TICK_PX["vertical" if self.orientation in ("left", "right") else "horizontal"]
-        step = nice_step(span, min(8.0, max(4.0, size / px)))
+        step = nice_step(span, min(8.0, max(5.0, size / px)))
         self._major = step
         return [(step, 0.0)]  # one level: every tick labelled, whatever a subclass's tickStrings does
 
