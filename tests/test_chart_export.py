@@ -214,6 +214,8 @@ def test_copy_puts_a_2x_image_on_the_clipboard(window, qtbot, name):
     w, h = exported_size(name)
     assert (img.width(), img.height()) == (2 * w, 2 * h)
     assert non_white_share(img) > 0.01
+    svg = ET.fromstring(bytes(QGuiApplication.clipboard().mimeData().data("image/svg+xml")))  # vectors beside it
+    assert svg.tag == f"{SVG}svg" and len(list(svg.iter(f"{SVG}text"))) > 3
     assert window.statusBar().currentMessage().startswith("Chart copied")
 
 
