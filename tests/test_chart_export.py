@@ -197,8 +197,8 @@ def test_svg_from_the_context_menu_of_charts_with_a_bar_of_buttons(window, qtbot
     answer_save_dialog(monkeypatch, out)
     choose(qtbot, open_context_menu(chart), "Export SVG…")
     texts = texts_of(svg_root(out))
-    assert ("What moves total cost most (mid scenario)" if name == "tornado" else "Monthly operating cost by active users") \
-        in texts
+    title = "What moves total cost most (mid scenario)" if name == "tornado" else "Monthly operating cost by active users"
+    assert title in texts
     assert chart.export_actions.button is None
 
 

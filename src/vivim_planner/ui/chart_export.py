@@ -277,8 +277,8 @@ def install_export(chart: QWidget, name: str | Callable[[], str], *, draw: Calla
                    copy: Callable[[], object] | None = None, before: Callable[[], object] | None = None,
                    controller=None, size: tuple[int, int] = EXPORT_SIZE, button: bool = True) -> ChartExport:  # noqa: ANN001
     """Give ``chart`` Copy / Export PNG (2x) / Export SVG in its context menu and (``button``)
-    an "Export" button in its top-right corner (shown while the mouse is over the chart); returns the :class:`ChartExport` (also kept as
-    ``chart.export_actions``).
+    an "Export" button in its top-right corner (shown while the mouse is over the chart); returns
+    the :class:`ChartExport` (also kept as ``chart.export_actions``).
 
     ``name``: the file name's stem and the messages' name (``"monthly burn"``), or a callable
     giving it; with a ``controller`` (:class:`~vivim_planner.ui.controller.PlanController`) it is

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -30,6 +31,9 @@ from .chart_export import EXPORT_SIZE, chart_image, save_chart  # noqa: F401 - E
 from .curve_axes import (CostAxis, UsersAxis, _Sample, breakpoint_text, compact_users, elide, escape_html,  # noqa: F401
                          money_tick, readout_html, style_plot)
 from .curve_marks import MAX_BREAKPOINTS_DRAWN, MAX_COMPONENTS_SHOWN, USERS_MAX, USERS_MIN, CurveMarks  # noqa: F401
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.timeline import Timeline
 
 N_POINTS = 400
 KINDS = ("total", "per-user")

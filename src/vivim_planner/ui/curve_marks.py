@@ -41,7 +41,8 @@ class CurveMarks:
                       y_cost if self.kind == "total" else y_cost / users[inside])]
         plot = self.getPlotItem()
         while len(self.milestone_labels) < len(labels):
-            item = pg.TextItem("", color=QColor(MILESTONE), anchor=(-0.08, 1.05), fill=(255, 255, 255, 215))  # readable over a curve
+            # on a white ground: readable where a curve crosses it
+            item = pg.TextItem("", color=QColor(MILESTONE), anchor=(-0.08, 1.05), fill=(255, 255, 255, 215))
             item.setZValue(21)
             plot.addItem(item)
             self.milestone_labels.append(item)

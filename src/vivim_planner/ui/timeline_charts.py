@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSizePolicy
 
 from ..engine.timeline import Timeline
-from . import format as fmt
 from .charts import MoneyAxis, NiceAxis, month_plot
 
 LEGEND_RIGHT_FROM = 900

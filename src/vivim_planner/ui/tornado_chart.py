@@ -73,7 +73,6 @@ def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> lis
         # months when an input moves the break-even month, else paying subscribers
         use_month = any(s.be_month_low != s.be_month_high for s in swings)
         base = t.base_break_even_month if use_month else t.base_break_even_subscribers
-        unit = "month" if use_month else "subscribers"
         ends = [((s.be_month_low, s.be_month_high) if use_month else (s.be_subs_low, s.be_subs_high)) for s in swings]
         title = "What moves break-even most"
         sub = (f"Break-even at {'month ' if use_month else ''}{base if base is not None else 'never'}"
