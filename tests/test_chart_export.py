@@ -106,17 +106,19 @@ def click_export_button(qtbot, chart, text: str) -> None:  # noqa: ANN001
     qtbot.mouseMove(chart, QPoint(chart.width() // 2, chart.height() // 2))
     qtbot.waitUntil(button.isVisible)
     assert button.geometry().right() <= chart.width() and button.geometry().top() >= 0
-    picked = []
+    picked, tries = [], [0]
 
-    def pick() -> None:
+    def pick() -> None:  # runs inside the menu's own event loop, once it shows
         menu = QApplication.activePopupWidget()
-        if isinstance(menu, QMenu):
+        if isinstance(menu, QMenu) and menu.isVisible():
             picked.append(menu)
             choose(qtbot, menu, text)
+        elif tries[0] < 200:  # a busy machine: look again (10 s in all)
+            tries[0] += 1
+            QTimer.singleShot(50, pick)
 
-    QTimer.singleShot(100, pick)  # the button's menu runs its own event loop until an item is picked
-    QTimer.singleShot(5000, lambda: QApplication.activePopupWidget() and QApplication.activePopupWidget().close())
-    qtbot.mouseClick(button, Qt.LeftButton)
+    QTimer.singleShot(50, pick)
+    qtbot.mouseClick(button, Qt.LeftButton)  # the button's menu runs until an item is picked
     assert picked and picked[0] is button.menu()
 
 
@@ -214,8 +216,6 @@ def test_copy_puts_a_2x_image_on_the_clipboard(window, qtbot, name):
     w, h = exported_size(name)
     assert (img.width(), img.height()) == (2 * w, 2 * h)
     assert non_white_share(img) > 0.01
-    svg = ET.fromstring(bytes(QGuiApplication.clipboard().mimeData().data("image/svg+xml")))  # vectors beside it
-    assert svg.tag == f"{SVG}svg" and len(list(svg.iter(f"{SVG}text"))) > 3
     assert window.statusBar().currentMessage().startswith("Chart copied")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QRectF, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QToolButton, QWidget
 
@@ -246,13 +246,11 @@ class ChartExport(QObject):
         return out
 
     def copy_to_clipboard(self) -> None:
-        """Put the chart on the clipboard as an image (2x), ready to paste into a slide, and as
-        ``image/svg+xml`` beside it for the apps that paste vectors."""
-        with self.target() as chart:
-            mime = QMimeData()
-            mime.setImageData(chart_image(chart, PNG_SCALE))
-            mime.setData("image/svg+xml", QByteArray(chart_svg_bytes(chart)))
-        QGuiApplication.clipboard().setMimeData(mime)
+        """Put the chart on the clipboard as an image (2x), ready to paste into a slide.
+
+        An image only: a ``QMimeData`` made in Python (to carry the SVG too) crashes PySide6 at
+        exit while the clipboard still holds it (PYSIDE-2254); Export SVG gives the vectors."""
+        QGuiApplication.clipboard().setImage(self.image())
         self._say(f"Chart copied ({self.name}): paste it into a slide or a document")
 
     def export_dialog(self, suffix: str) -> Path | None:

@@ -76,7 +76,7 @@ class MoneyAxis(NiceAxis):
         return tick_money(value, step, self.currency, strip=True) if step else fmt.compact_money(value, self.currency)
 
 
-def _step_decimals(step: float) -> int:
+def step_decimals(step: float) -> int:
     """Decimals that print ``step`` exactly (0.25 -> 2, 0.5 -> 1, 2 -> 0), at most 6."""
     return next((d for d in range(7) if abs(round(step, d) - step) <= 1e-9 * max(1.0, abs(step))), 6)
 
@@ -88,7 +88,7 @@ def tick_money(value: float, step: float, currency: str, strip: bool = False) ->
     a = abs(value)
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if a >= limit * 0.9995:
-            decimals = _step_decimals(step / limit) if step < limit else 0
+            decimals = step_decimals(step / limit) if step < limit else 0
             text = f"{a / limit:,.{decimals}f}"
             if strip and "." in text:
                 text = text.rstrip("0").rstrip(".")

@@ -167,7 +167,8 @@ class HeadcountChart(_MonthChart):
         for bar, (_name, values) in zip(self.bars, series):
             bar.setOpts(x=x, height=values, y0=below.copy(), width=0.8)
             below = below + values
-        self._frame(tl, "Headcount by month (FTE, stacked by role)", 0.0, max(float(below.max()) if tl.horizon else 0, 1.0))
+        title = "Headcount by month (FTE, stacked by role)" if series else "Headcount by month (FTE): no team lines yet"
+        self._frame(tl, title, 0.0, max(float(below.max()) if tl.horizon else 0, 1.0))
 
 
 class BurnChart(_MonthChart):

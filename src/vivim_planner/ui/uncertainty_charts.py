@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from ..engine.simulation import Simulation
 from . import format as fmt
-from .charts import MoneyAxis, NiceAxis, month_plot
+from .charts import MoneyAxis, NiceAxis, step_decimals, month_plot
 from .timeline_charts import MonthAxis, SignedMoneyAxis
 
 BAND = (111, 168, 220, 110)
@@ -74,10 +74,13 @@ class FanChart(pg.GraphicsLayoutWidget):
         self.p90.setData(x, hi)
         self.p50.setData(x, mid)
         runs_out = sim.runway[np.isfinite(sim.runway)]
-        self.plot.setTitle(f"Cash by month ({sim.currency}), P10–P90 and P50", color="#14263d", size="11pt")
-        self.show_runway(not np.isnan(sim.runway).all())  # no capital: nothing runs out
         within = float(np.isfinite(sim.runway).sum() and (sim.runway <= H).mean())
-        self.runway_plot.setTitle(f"Cash runs out: {within:.0%} of draws within {H} months", color="#33404f", size="9pt")
+        capital = not np.isnan(sim.runway).all()  # no capital: nothing to run out
+        note = "" if not capital or within else f": the cash lasts all {H} months in every draw"
+        self.plot.setTitle(f"Cash by month ({sim.currency}), P10–P90 and P50{note}", color="#14263d", size="11pt")
+        self.show_runway(capital and within > 0)  # an empty histogram says nothing the title does not
+        self.runway_plot.setTitle(f"Cash runs out: {within:.0%} of draws within {H} months", color="#33404f",
+                                  size="9pt")
         bottom, top = float(min(lo.min(), 0.0)), float(max(hi.max(), 0.0))
         pad = (top - bottom) * 0.06 or 1.0
         self.plot.setYRange(bottom - pad, top + pad, padding=0)
@@ -105,7 +108,7 @@ class ShareAxis(NiceAxis):
         self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
-        d = 0 if not spacing or spacing >= 0.01 else 1
+        d = step_decimals(spacing * 100) if spacing else 0
         return [f"{v * 100:.{d}f}%" for v in values]
 
 
