@@ -138,3 +138,17 @@ def test_kalei_summary_and_timeline_show_the_same_month(qtbot, tmp_path):
     assert model.index(phase, 9).data() == f"${tl.operating_cost[month - 1]:,.0f}"
     assert model.index(phase, 10).data() == f"${tl.revenue[month - 1]:,.2f}"
     assert w.summary.cards["ops"].value.text() != "—"  # growth steps stand in for milestones
+
+
+def test_economics_card_names_both_break_evens_as_the_timeline_has_them(qtbot, tmp_path):
+    path = tmp_path / "vivim.vivim"
+    shutil.copy(SAMPLES / "vivim.vivim", path)
+    w = _open(qtbot, path)
+    view_action(w, "Economics").trigger()
+    line = w.controller.timeline
+    card = w.economics.cards["be_month"]
+    assert line.operating_break_even_month is not None
+    assert card.value.text() == f"Month {line.operating_break_even_month}"
+    cash = line.cash_flow_break_even_month
+    assert ("never in the plan" if cash is None else f"month {cash}") in card.note.text()
+    assert card.title.text() == "Operating break-even"
