@@ -152,3 +152,22 @@ def test_economics_card_names_both_break_evens_as_the_timeline_has_them(qtbot, t
     cash = line.cash_flow_break_even_month
     assert ("never in the plan" if cash is None else f"month {cash}") in card.note.text()
     assert card.title.text() == "Operating break-even"
+
+
+def test_a_copy_of_the_file_taken_once_typing_pauses_holds_every_edit(qtbot, window, tmp_path):
+    """Edits commit to the write-ahead log at once; the checkpoint into the file itself runs when
+    typing pauses (not inside each keystroke), so a file copied then (mail, sync) has them all."""
+    import sqlite3
+
+    path = window.controller.document.path
+    for text in ("0.25", "0.75"):
+        type_into(qtbot, window, "allocations", 0, "fte", text)
+    timer = window.controller._checkpoint_timer
+    assert timer.isActive()  # one checkpoint for the burst, still to come
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=5000)
+    copy = tmp_path / "mailed.vivim"
+    shutil.copyfile(path, copy)  # the file alone, without its -wal side log
+    con = sqlite3.connect(copy)
+    fte = con.execute("SELECT fte FROM allocations ORDER BY ord LIMIT 1").fetchone()[0]
+    con.close()
+    assert fte == 0.75
