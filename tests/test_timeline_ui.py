@@ -171,3 +171,29 @@ def test_a_copy_of_the_file_taken_once_typing_pauses_holds_every_edit(qtbot, win
     fte = con.execute("SELECT fte FROM allocations ORDER BY ord LIMIT 1").fetchone()[0]
     con.close()
     assert fte == 0.75
+
+
+def test_start_month_typed_on_the_summary_labels_the_timeline_and_undo_restores(qtbot, window):
+    view_action(window, "Summary").trigger()
+    edit = window.summary.fields["start_date"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2026-11")
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert window.controller.plan.settings.start_date == "2026-11"
+    view_action(window, "Timeline").trigger()
+    model = window.timeline.model
+    assert model.headerData(0, Qt.Horizontal) == "Nov 2026"
+    assert model.headerData(2, Qt.Horizontal) == "Jan 2027"
+    horizon = window.summary.fields["horizon_months"]
+    view_action(window, "Summary").trigger()
+    horizon.setFocus()
+    horizon.selectAll()
+    qtbot.keyClicks(horizon, "12")
+    qtbot.keyClick(horizon, Qt.Key_Return)
+    assert window.controller.timeline.horizon == 12
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    view_action(window, "Timeline").trigger()
+    assert model.headerData(0, Qt.Horizontal) == "Month 1"
+    assert window.controller.timeline.horizon == timeline(window.controller.plan).horizon == 5

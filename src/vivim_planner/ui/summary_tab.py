@@ -44,7 +44,8 @@ class SummaryTab(QWidget):
     high / bottom-up, cumulative, monthly operations, cost per user) with a total row."""
 
     SETTINGS = (("name", "Plan name"), ("currency", "Currency (ISO)"), ("hours_per_month", "Hours per month (1 FTE)"),
-                ("number_locale", "Number format (1,234.5 or 1.234,5)"))
+                ("number_locale", "Number format (1,234.5 or 1.234,5)"),
+                ("start_date", "Start month (YYYY-MM)"), ("horizon_months", "Horizon (months; 0: last milestone)"))
 
     def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
         super().__init__(parent)
