@@ -188,12 +188,13 @@ class Compound(Command):
 
 # -- factories: validate, then build ---------------------------------------------------------
 
-def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], label: str | None = None) -> SetCells:
+def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], label: str | None = None) -> Command:
     """Build a :class:`SetCells` from raw input ``(row_id, field, raw)`` for one table.
 
     Every value is parsed and every touched row re-checked as it would be after all edits.
     Raises :class:`CellError` for the first bad cell (in row, then column order); the plan is
-    not touched. Edits that change nothing are dropped.
+    not touched. Edits that change nothing are dropped. An estimate changed in a plan with
+    actuals also records its budget amendment (:mod:`.amendments`; then a :class:`Compound`).
     """
     spec = SPECS[table]
     t = plan.tables[table]
@@ -219,7 +220,7 @@ def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], 
             seen.add(k)
     if label is None:
         label = f"Edit {spec.field(parsed[0][2]).label}" if len(parsed) == 1 else f"Edit {len(parsed)} cells"
-    return SetCells(parsed, label)
+    return _amendments.record_amendments(plan, SetCells(parsed, label))  # a budget changed after actuals is recorded
 
 
 def set_cell(plan: Plan, table: str, row_id: int, field_name: str, raw: object) -> SetCells:
@@ -309,3 +310,6 @@ def set_settings(plan: Plan, raw: Mapping[str, object]) -> SetSettings:
     parsed = {k: PlanSettings.parse(k, v) for k, v in raw.items()}
     changed = {k: v for k, v in parsed.items() if not _same(getattr(plan.settings, k), v)}
     return SetSettings(changed, "Edit plan settings")
+
+
+from . import amendments as _amendments  # noqa: E402 - it builds on the commands above
