@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 from ..domain import Plan, PlanError, PlanSettings
 from ..storage import SUFFIX, PlanDocument
 from .doc_status import read_only_reason, status_tip, status_words, system_number_locale, title_mark
+from .actuals_tab import ActualsTab
 from .controller import PlanController
 from .grid import GridView, ReportView
 from .reports import AuditModel
@@ -98,6 +99,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.sensitivity, "Sensitivity")
         self.uncertainty = UncertaintyTab(self.controller, self)
         self.tabs.addTab(self.uncertainty, "Uncertainty")
+        self.actuals = ActualsTab(self.controller, self)  # plan vs actual and its grids (actuals_tab.py)
+        self.tabs.addTab(self.actuals, ActualsTab.TITLE), self.grids.update(self.actuals.grids)
         self.scenario_bar = ScenarioBar(self.scenario, self)
         self.addToolBar(self.scenario_bar)
         link_summary(self.scenario, self.summary)
