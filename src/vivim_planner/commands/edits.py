@@ -267,7 +267,8 @@ def insert_rows(plan: Plan, table: str, position: int, raw_rows: Iterable[Mappin
         pos = position + i
         # a generated code / name must differ from the rows added with this one
         parsed = {name: plan.parse_cell(table, pos, name, v) for name, v in raw.items()}
-        values = plan.new_row_values(table, parsed, taken=typed + [str(p[k]) for p in pending for k in spec.unique])
+        values = plan.new_row_values(table, parsed, taken=typed + [str(p[k]) for p in pending for k in spec.unique]
+                                     if spec.unique else ())  # no quadratic walk of a table without unique keys
         plan.check_row(table, pos, values)
         for key in spec.unique:  # unique among the new rows too
             if any(text_key(str(p[key])) == text_key(str(values[key])) for p in pending):

@@ -41,11 +41,11 @@ def actual_categories(plan: "Plan") -> list[str]:
 
     add(PERSONNEL)
     for table in ("build_items", "estimates"):
-        for c in plan.tables[table].column("category"):
+        for c in dict.fromkeys(plan.tables[table].column("category")):  # each spelling once, in order
             add(c)
     for name in (OPERATING_LINES, INFRASTRUCTURE_TIER):
         add(name)
-    for s in plan.tables["service_plans"].column("service"):
+    for s in dict.fromkeys(plan.tables["service_plans"].column("service")):
         add(s)
     for s in plan.tables["segments"].column("name"):
         add(LLM_PREFIX + s)
