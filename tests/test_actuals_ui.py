@@ -173,3 +173,25 @@ def test_the_charts_export_as_png_and_svg(window, tmp_path):
     assert any(t and t.startswith("Cash (USD), re-forecast runway 11.88") for t in texts)
     assert "re-forecast 11.88" in texts and "plan runway 11.96" in texts
     assert len(list(root.iter("{http://www.w3.org/2000/svg}polyline"))) >= 2
+
+
+def test_an_estimate_typed_after_actuals_shows_its_amendment_in_the_view(qtbot, window):
+    grid = window.show_table("estimates")
+    est = window.controller.plan.estimates
+    row = next(p for p in range(len(est)) if window.controller.plan.ref_label("milestones", est.get(p, "milestone")) == "M2"
+               and est.get(p, "category") == "Personnel")
+    grid.setCurrentIndex(grid.model().index(row, grid.plan_model.spec.column_index("mid")))
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key_F2)
+    editor = [w for w in grid.viewport().findChildren(QLineEdit) if w.isVisible()][0]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "95000")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    am = window.controller.plan.tables["budget_amendments"]
+    qtbot.waitUntil(lambda: len(am) == 2)
+    assert len(am) == 2 and (am.get(1, "old_value"), am.get(1, "new_value"), am.get(1, "bound")) == (80_000, 95_000, "mid")
+    view_action(window, "Plan vs actual").trigger()
+    assert "2 budget amendments" in window.actuals.headline.text()
+    assert window.actuals.grids["budget_amendments"].model().rowCount() == 2
+    window.undo_action.trigger()  # the edit and its amendment are one step
+    assert len(am) == 1 and est.get(row, "mid") == 80_000

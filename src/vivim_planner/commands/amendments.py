@@ -17,6 +17,15 @@ from .edits import Command, Compound, InsertRows, SetCells, insert_rows, set_cel
 BOUNDS = ("low", "mid", "high")
 
 
+class AmendedEdit(Compound):
+    """A cell edit with the amendments it records, as one undo step. ``edits`` are the cell
+    edit's own (what callers of :func:`~.edits.set_cells` read to tell a no-op)."""
+
+    @property
+    def edits(self) -> list[tuple[str, int, str, object]]:
+        return self.commands[0].edits
+
+
 def now_text() -> str:
     """The current UTC time as an amendment records it: ``2026-03-31 17:05 UTC``."""
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -39,8 +48,9 @@ def _amendment_rows(plan: Plan, command: SetCells, why: str, when: str) -> list[
 
 def record_amendments(plan: Plan, command: SetCells, why: str = "", when: str | None = None) -> Command:
     """``command`` itself, or, when it changes an estimate's low / mid / high of a plan that holds
-    actuals, one :class:`Compound` of ``command`` and the :class:`InsertRows` of its amendments
-    (one per changed bound; ``when`` defaults to :func:`now_text`). Nothing is applied here."""
+    actuals, one :class:`AmendedEdit` of ``command`` and the :class:`InsertRows` of its amendments
+    (one per changed bound; ``when`` defaults to :func:`now_text`).
+    Nothing is applied here."""
     if not len(plan.tables["actuals"]) or not any(e[0] == "estimates" and e[2] in BOUNDS for e in command.edits):
         return command
     rows = _amendment_rows(plan, command, why, when or now_text())
@@ -48,7 +58,7 @@ def record_amendments(plan: Plan, command: SetCells, why: str = "", when: str | 
         return command
     table = plan.tables["budget_amendments"]
     add = InsertRows("budget_amendments", [(len(table) + i, r) for i, r in enumerate(rows)], "Record amendment")
-    return Compound([command, add], command.label)
+    return AmendedEdit([command, add], command.label)
 
 
 def amend_budget(plan: Plan, milestone: str, category: str, bound: str, new: object, why: str,
