@@ -133,3 +133,27 @@ def test_amend_budget_keeps_the_reason_and_refuses_without_one(tmp_path):
     history.undo()
     assert len(plan.tables["budget_amendments"]) == 1
     doc.close()
+
+
+def test_an_actual_keeps_a_category_the_plan_later_drops_and_the_rules_still_hold(tmp_path):
+    from vivim_planner.commands import delete_rows
+
+    doc = _vivim_copy(tmp_path)
+    plan = doc.plan
+    history = History(doc)
+    history.push(insert_rows(plan, "milestones", len(plan.milestones), [{"code": "M11", "name": "Extra"}]))
+    history.push(insert_rows(plan, "estimates", len(plan.estimates), [{"milestone": "M11", "category": "Security"}]))
+    history.push(insert_rows(plan, "actuals", 0, [{"month": 2, "category": "security", "amount": 900}]))
+    history.push(delete_rows(plan, "milestones", [plan.find_ref("milestones", "M11")]))  # Security is gone
+    acts = plan.tables["actuals"]
+    rid = int(acts.ids[0])
+    row = acts.row(0)
+    row.pop("id")
+    plan.check_row("actuals", 0, row, row_id=rid)  # what it holds stays valid
+    history.push(set_cell(plan, "actuals", rid, "amount", 950))  # and it can still be edited
+    set_cell(plan, "actuals", rid, "category", "SECURITY")  # the same category, spelt otherwise: kept
+    with pytest.raises(CellError, match='Category "Securty" is not a category'):
+        set_cell(plan, "actuals", rid, "category", "Securty")  # another one must be the plan's
+    with pytest.raises(CellError, match='Category "Security" is not a category'):
+        insert_rows(plan, "actuals", 0, [{"month": 2, "category": "Security", "amount": 1}])  # and a new row's
+    doc.close()

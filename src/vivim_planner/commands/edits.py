@@ -194,7 +194,7 @@ def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], 
     Every value is parsed and every touched row re-checked as it would be after all edits.
     Raises :class:`CellError` for the first bad cell (in row, then column order); the plan is
     not touched. Edits that change nothing are dropped. An estimate changed in a plan with
-    actuals also records its budget amendment (:mod:`.amendments`; then a :class:`Compound`).
+    actuals also records its budget amendment (:mod:`.amendments`; then an ``AmendedEdit``).
     """
     spec = SPECS[table]
     t = plan.tables[table]

@@ -6,6 +6,9 @@ actual can take.
   a date is a real ``YYYY-MM-DD`` day, and where the plan has a start month it falls in the
   row's plan month (``Actuals!A4: Month 4 does not match the date 2026-03-15, plan month 3``).
 * *Category map*: the category is one of :func:`actual_categories`.
+
+Both are checked on what a row is given; what it already holds stays valid (see
+:func:`check_actuals_row`).
 """
 
 from __future__ import annotations
@@ -79,13 +82,22 @@ def check_category(plan: "Plan", category: str, fail: Fail) -> None:
         fail("category", f'Category "{category}" is not a category of this plan; use one of {shown}')
 
 
-def check_actuals_row(plan: "Plan", table_name: str, values: Mapping[str, object], fail: Fail) -> None:
-    """The rules of *Actuals* and *Category map* rows (see the module)."""
-    check_category(plan, str(values.get("category") or ""), fail)
+def check_actuals_row(plan: "Plan", table_name: str, values: Mapping[str, object], fail: Fail,
+                      row_id: int | None = None) -> None:
+    """The rules of *Actuals* and *Category map* rows (see the module). They hold for what is
+    typed, pasted or imported: a row being edited keeps a category, date or month it already
+    had, so an actual whose category the plan later drops (its last estimate deleted) stays as it
+    is (the Plan vs actual view lists it as unplanned), and a start month set later does not make
+    earlier rows invalid."""
+    table = plan.tables[table_name]
+    stored = table.row(table.position(row_id)) if row_id is not None and table.has_id(row_id) else {}
+    category = str(values.get("category") or "")
+    if not stored or text_key(str(stored.get("category", ""))) != text_key(category):
+        check_category(plan, category, fail)
     if table_name != "actuals":
         return
     date = str(values.get("date") or "").strip()
-    if not date:
+    if not date or stored and stored.get("date") == values.get("date") and stored.get("month") == values.get("month"):
         return
     try:
         day = parse_day(date)

@@ -337,7 +337,7 @@ class Plan:
         if table_name in _ACTUALS_RULES:  # a known category, a date in its month (actuals_rules.py)
             from .actuals_rules import check_actuals_row
 
-            check_actuals_row(self, table_name, values, fail)
+            check_actuals_row(self, table_name, values, fail, row_id)
         for key in spec.unique:
             v = text_key(str(values.get(key, "")))
             table = self.tables[table_name]
