@@ -4,7 +4,6 @@ hand and on VIVIM with three months of actuals."""
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import numpy as np
