@@ -1,17 +1,14 @@
 """Charts of plan vs actual for a deck (the deck style of :mod:`.timeline_charts`): cumulative
 spend planned against actual (and the re-forecast after the last closed month), and cash of the
 plan against the re-forecast with both runways marked. Each redraws from a
-:class:`~vivim_planner.engine.actuals.PlanVsActual` with ``update_from`` and saves itself as
-PNG (2x) or SVG with :meth:`ActualsChart.save`."""
+:class:`~vivim_planner.engine.actuals.PlanVsActual` with ``update_from``; the view gives them the
+window's export (Copy, PNG 2x, SVG) with :func:`.chart_export.install_export`."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 
 from ..engine.actuals import PlanVsActual
 from .charts import MoneyAxis
@@ -32,46 +29,12 @@ class _Axes:
 
 
 class ActualsChart(_MonthChart):
-    """A month chart with a legend below that saves itself: ``save(path)`` writes ``.png`` at
-    twice its size or ``.svg`` (:mod:`.actuals_svg`); ``image()`` is
-    the 2x picture for the clipboard."""
+    """A month chart with a legend below. Copy / PNG (2x) / SVG come from
+    :func:`.chart_export.install_export`, as for every chart of the window."""
 
     def __init__(self, left: pg.AxisItem, parent=None):  # noqa: ANN001
         super().__init__(left, parent, legend_below=True)
         self.setMinimumHeight(240)
-
-    def image(self, scale: float = 2.0) -> QImage:
-        """The chart as an image of ``scale`` x its size (device pixel ratio ``scale``: text and
-        lines drawn at that resolution). The scene is rendered, not the widget: a view would
-        apply the ratio twice (as :meth:`.curve_chart.CurveChart.image` notes)."""
-        from PySide6.QtCore import QRectF
-        from PySide6.QtGui import QColor, QPainter
-
-        w, h = self.width(), self.height()
-        img = QImage(max(1, round(w * scale)), max(1, round(h * scale)), QImage.Format_ARGB32_Premultiplied)
-        img.setDevicePixelRatio(scale)
-        img.fill(QColor("white"))
-        painter = QPainter(img)
-        painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-        self.scene().render(painter, QRectF(0, 0, w, h), QRectF(self.viewport().rect()))
-        painter.end()
-        return img
-
-    def save(self, path: str | Path) -> Path:
-        """Write the chart to ``path`` (``.png`` at 2x or ``.svg``, :func:`.actuals_svg.month_chart_svg`);
-        ``ValueError`` for another suffix, ``OSError`` when it cannot be written."""
-        from .actuals_svg import month_chart_svg
-
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix == ".png":
-            if not self.image().save(str(path)):
-                raise OSError(f"{path}: cannot write the PNG")
-        elif suffix == ".svg":
-            path.write_text(month_chart_svg(self), encoding="utf-8")
-        else:
-            raise ValueError(f"{path}: the chart is written as .png or .svg")
-        return path
 
 
 class CumulativeSpendChart(ActualsChart):
@@ -92,16 +55,20 @@ class CumulativeSpendChart(ActualsChart):
         self.legend.addItem(self.reforecast, "Re-forecast (actuals, then the plan)")
 
     def update_from(self, pva: PlanVsActual) -> None:
-        x = np.concatenate([[0.0], pva.months.astype(float)])
-        planned = np.concatenate([[0.0], pva.cumulative_planned])
-        re = np.concatenate([[0.0], np.cumsum(pva.spend_actual)])
-        last = pva.last_closed_month or 0
-        self.planned.setData(x, planned)
-        self.actual.setData(x[: last + 1], re[: last + 1]) if last else self.actual.setData([], [])
-        self.reforecast.setData(x[last:], re[last:]) if last else self.reforecast.setData([], [])
         H = len(pva.months)
+        last = pva.last_closed_month or 0
         end = min(H, max(last + AHEAD, 6))
-        top = max(float(planned[: end + 1].max()) if H else 0.0, float(re[: end + 1].max()) if H else 0.0, 1.0)
+        x = np.concatenate([[0.0], pva.months.astype(float)])[: end + 1]  # only what is in view
+        planned = np.concatenate([[0.0], pva.cumulative_planned])[: end + 1]
+        re = np.concatenate([[0.0], np.cumsum(pva.spend_actual)])[: end + 1]
+        self.planned.setData(x, planned)
+        if last:
+            self.actual.setData(x[: last + 1], re[: last + 1])
+            self.reforecast.setData(x[last:], re[last:])
+        else:
+            self.actual.setData([], [])
+            self.reforecast.setData([], [])
+        top = max(float(planned.max()) if H else 0.0, float(re.max()) if H else 0.0, 1.0)
         span = f", months 1-{end}" if end < H else ""
         self._frame(_Axes(pva, end), f"Cumulative spend ({pva.currency}): planned vs actual{span}", 0.0, top)
         self.getPlotItem().setXRange(0, max(end, 1) + 0.4, padding=0)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QMessageBox, QSplitter, QTableView, QTabWidget,
                                QToolButton, QVBoxLayout, QWidget)
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from ..engine.actuals import PlanVsActual, plan_vs_actual
 from .actuals_charts import CumulativeSpendChart, ReforecastCashChart
 from .actuals_model import PlanVsActualModel
+from .chart_export import install_export
 from .controller import PlanController
 from .grid import GridView
 from .table_model import PlanTableModel
@@ -141,6 +142,8 @@ class ActualsTab(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.spend_chart, 1)
         row.addWidget(self.cash_chart, 1)
+        for chart, name in ((self.spend_chart, "cumulative spend"), (self.cash_chart, "re-forecast cash")):
+            install_export(chart, name, draw=lambda c: c.update_from(self._result()), controller=controller)
         self.tables = QTabWidget(self)
         self.grids: dict[str, GridView] = {}
         for name, title in GRIDS:
@@ -169,6 +172,12 @@ class ActualsTab(QWidget):
 
     def charts(self) -> tuple:
         return self.spend_chart, self.cash_chart
+
+    def _result(self) -> PlanVsActual:
+        """The figures shown (recomputed first if an edit left the hidden view stale)."""
+        if self.result is not None and not self._stale:
+            return self.result
+        return plan_vs_actual(self.controller.plan, self.controller.timeline)
 
     # -- refresh ----------------------------------------------------------------------------
     def refresh(self, _changes=None) -> None:  # noqa: ANN001
@@ -252,15 +261,14 @@ class ActualsTab(QWidget):
         return dialog
 
     def copy_chart(self) -> None:
-        QGuiApplication.clipboard().setImage(self.spend_chart.image())
-        self.controller.message.emit("Copied the cumulative spend chart")
+        """Copy the cumulative spend chart (2x, slide size) to the clipboard."""
+        self.spend_chart.export_actions.copy_to_clipboard()
 
     def export(self, path: str | Path) -> list[Path]:
-        """Write both charts beside ``path``: ``NAME-spend.png`` and ``NAME-cash.png`` (or .svg)."""
+        """Write both charts beside ``path``, drawn at slide size: ``NAME-spend.png`` and
+        ``NAME-cash.png`` (or ``.svg``; :func:`.chart_export.save_chart`)."""
         path = Path(path)
-        if self._stale:
-            self.refresh()
-        return [chart.save(path.with_name(f"{path.stem}-{kind}{path.suffix}"))
+        return [chart.export_actions.export(path.with_name(f"{path.stem}-{kind}{path.suffix}"))
                 for kind, chart in (("spend", self.spend_chart), ("cash", self.cash_chart))]
 
     def export_dialog(self) -> None:
