@@ -90,7 +90,7 @@ def _read_rows(path: Path, what: str) -> list[list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise BankImportError([f"{path.name}: cannot read ({e.strerror or e})"]) from None
+        raise BankImportError([f"{path}: cannot read ({e.strerror or e})"]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -201,9 +201,6 @@ def plan_bank_import(plan: Plan, path: str | Path, mapping: str | Path | None = 
     path = Path(path)
     file = path.name
     currency = plan.settings.currency
-    if not plan.settings.start_date:
-        raise BankImportError([f"{file}: the plan has no start month, so a date cannot be placed in a plan month; "
-                               f"set Start month (Summary tab) first"])
     known = {text_key(c): c for c in actual_categories(plan)}
     cmap = plan.tables["category_map"]
     patterns = [(cmap.get(p, "pattern"), known.get(text_key(cmap.get(p, "category")), cmap.get(p, "category")))
@@ -211,6 +208,9 @@ def plan_bank_import(plan: Plan, path: str | Path, mapping: str | Path | None = 
     file_map = read_mapping(plan, Path(mapping)) if mapping else []
     patterns += [(p, c) for p, c, _n in file_map]
     rows = _read_rows(path, "a bank file")
+    if not plan.settings.start_date:
+        raise BankImportError([f"{file}: the plan has no start month, so a date cannot be placed in a plan month; "
+                               f"set Start month (Summary tab) first"])
     body = [(n, cells) for n, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)]
     if not rows or not body:
         raise BankImportError([f"{file}: no transactions (the file is empty or holds only a header)"])
