@@ -39,6 +39,9 @@ def import_markdown_text(text: str, name: str = "document", options: ImportOptio
     place is an entry of the report instead.
     """
     options = options or ImportOptions()
+    if len(text) > MAX_BYTES:
+        raise SourceError(f"{name}: {len(text):,} characters is more than the {MAX_BYTES // 2**20} MiB a cost "
+                          f"document can be")
     doc_blocks = blocks(text)
     reader = DocumentReader(name, options.number_locale)
     if not any(b.kind == "heading" and milestone_heading(b.text) for b in doc_blocks):

@@ -155,7 +155,7 @@ class DocumentReader:
         if b.level == 7 and _KEY_VALUE.match(text) and self.money(text.split(":", 1)[-1]) is not None:
             self.on_paragraph(Block("paragraph", b.line, text))
             return
-        if not self.title and b.level == 1:
+        if not self.title and b.level == 1 and milestone_heading(text) is None:
             self.title = text
             self.stack.append((1, text))
             return

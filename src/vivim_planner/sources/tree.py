@@ -18,8 +18,10 @@ from markdown_it import MarkdownIt
 
 from ..domain import PlanError
 
-MAX_BYTES = 2 * 1024 * 1024
-"""Largest document read: 2 MiB, about 70 times the largest seed (VIVIM's, 31 KB)."""
+MAX_BYTES = 1024 * 1024
+"""Largest document read: 1 MiB, 38 times the largest seed (VIVIM's, 28 KB). markdown-it-py reads
+about 100 KB of ordinary Markdown in 0.1 s but pathological emphasis (``*a*a*a...``) at about
+0.1 MB/s, so this bounds the worst case near 10 s on one core."""
 MAX_COLUMNS = 64
 """Widest table read; a wider one is reported and skipped (no cost table needs more)."""
 MAX_NESTING = 20
@@ -95,7 +97,7 @@ def read_text(path: str | os.PathLike) -> str:
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise SourceError(f"{p.name}: {size / 1e6:,.1f} MB is more than the {MAX_BYTES // 2**20} MiB a cost "
-                              f"document can be; split it or keep the cost sections only")
+                              f"document can be (the file is not read); split it or keep the cost sections only")
         data = p.read_bytes()
     except OSError as e:
         raise SourceError(f"{p.name}: cannot read ({e.strerror or e})") from None
@@ -127,6 +129,9 @@ def decode(data: bytes, name: str = "document") -> str:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable("table")
+    # links, images, autolinks, entities and inline HTML carry no cost structure; left as text they
+    # cannot cost the quadratic-looking time "[[[[..." takes the link rule
+    md.disable(["link", "image", "autolink", "entity", "html_inline"], ignoreInvalid=True)
     return md
 
 
