@@ -46,7 +46,7 @@ def import_markdown_text(text: str, name: str = "document", options: ImportOptio
     reader = DocumentReader(name, options.number_locale)
     if not any(b.kind == "heading" and milestone_heading(b.text) for b in doc_blocks):
         title = next((b.text for b in doc_blocks if b.kind == "heading"), "") or Path(name).stem
-        reader.current = Milestone("M1", title[:200] or "Plan", 1, 0)
+        reader.current = Milestone("M1", title[:200] or "Plan", 1, 0, placeholder=True)
         reader.milestones.append(reader.current)
         reader.report.notes.append("the document names no milestone, phase or stage: all its lines are milestone M1")
     reader.read(doc_blocks)

@@ -17,7 +17,7 @@ from typing import Mapping
 
 from ..commands import insert_rows
 from ..domain import DECIMAL_POINT, DEFAULT_HOURS_PER_MONTH, CellError, Plan, PlanSettings, text_key
-from .builder import DocumentReader, Milestone
+from .builder import DocumentReader, Milestone, budget_is_monthly
 from .classify import category_of
 
 TABLE_ORDER = ("milestones", "roles", "allocations", "build_items", "estimates", "operating_costs", "revenues",
@@ -80,11 +80,16 @@ def _budgets(r: DocumentReader) -> None:
             continue
         has_ops = any(o["milestone"] == ms.code for o in r.rows["operating_costs"])
         label = f"{ms.code} {m.remark or 'Budget'}"
-        if m.per in ("month", "year") or "month" in text_key(m.remark):
+        if budget_is_monthly(m) or m.per == "year":
             value = (m.low + m.high) / 2 if m.is_range else m.value
             value = value / 12 if m.per == "year" else value
             if has_ops and not m.is_range:
                 r.stated("operating_total", value, label, line=ms.budget_line, milestone=ms)
+            elif has_ops:
+                r.report.add(ms.budget_line, f"{ms.code} {m.remark or 'budget'}", f"a range ({m.low:,.2f} to "
+                             f"{m.high:,.2f} a month) kept in the notes: a stated monthly total is one figure",
+                             skipped=True)
+                ms.notes.append(f"{m.remark or 'Budget'}: {m.low:,.2f}-{m.high:,.2f} per month (as stated).")
             elif not has_ops:
                 r.rows["operating_costs"].append(dict(milestone=ms.code, driver=m.remark or "Monthly cost",
                                                       calculation="as stated" + (" (range midpoint)" if m.is_range else ""),

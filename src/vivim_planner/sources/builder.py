@@ -66,6 +66,15 @@ class Milestone:
     categories: list[str] = field(default_factory=list)
     budget: Money | None = None
     budget_line: int = 0
+    placeholder: bool = False  # the one milestone of a document that names none
+
+
+_ONE_OFF_WORDS = ("one-time", "one time", "one-off", "upfront", "build", "development costs", "capex")
+
+
+def budget_is_monthly(m: Money) -> bool:
+    """A stated budget per month: ``$300-800/month``, or its key says monthly (``Monthly Cost``)."""
+    return m.per == "month" or has(m.remark, ("monthly", "per month", "a month", "/mo", "burn", "run rate"))
 
 
 def is_total(label: str) -> bool:
@@ -123,8 +132,12 @@ class DocumentReader:
                                                 _line=line, _category_heading=category_heading, _m=m))
 
     def stated_money(self, metric: str, m: Money, label: str, *, line: int, text: str, **kw) -> None:
-        """A stated figure; a range is stated as its low and its high bound."""
-        if m.is_range:
+        """A stated figure; a range is stated as its low and its high bound, or where the metric
+        is one figure (a monthly total) as its midpoint, which the lines' midpoints add up to."""
+        if m.is_range and metric not in ("build_subtotal", "estimate_total", "consolidated_total"):
+            mid = (m.low + m.high) / 2
+            self.stated(metric, mid, f"{label} (midpoint of {m.low:,.0f}-{m.high:,.0f})", line=line, decimals=1, **kw)
+        elif m.is_range:
             self.stated(metric, m.low, label, line=line, bound="low", decimals=_decimals(text), **kw)
             self.stated(metric, m.high, label, line=line, bound="high", decimals=_decimals(text), **kw)
         else:
@@ -184,7 +197,7 @@ class DocumentReader:
                             (f" ({', '.join(said)})" if said else ""))
             return
         if self.current is not None:
-            u = users_in(text)
+            u = users_in(text, parenthesised=True)
             if not math.isnan(u) and math.isnan(self.current.users):
                 self.current.users = u
                 self.current.notes.append(f"{text}.")
@@ -216,13 +229,18 @@ class DocumentReader:
                 h = count(value.split()[0])
                 if not math.isnan(h):
                     self.hours_stated, used = h, True
-            elif ms is not None and any(w in key for w in ("budget", "monthly cost", "monthly spend", "burn",
+            elif (ms is None or ms.placeholder) and "total" in key and "cost" in key and (m := self.money(value)) \
+                    and not m.is_range:
+                self.stated("consolidated_total", m.value, kv["key"].strip(), line=b.line, milestone=None,
+                            bound="mid" if re.search(r"\bmid\b", value, re.IGNORECASE) else "value")
+                used = True
+            elif ms is not None and not ms.placeholder and any(w in key for w in ("budget", "monthly cost", "monthly spend", "burn",
                                                             "run rate", "cost")) and (m := self.money(value)):
                 ms.budget, ms.budget_line, used = m, b.line, True
                 ms.budget.remark = kv["key"].strip()
         if used:
             self.report.add(b.line, "paragraph", f"fields of milestone {self.current.code}" if self.current else
-                            "plan settings")
+                            "a stated plan figure")
         elif self.money(b.text.replace("\n", " ")) is not None and re.search(r"[$€£]\s?\d", b.text):
             self.report.add(b.line, "paragraph with amounts", "not read (prose)", skipped=True,
                             help="type these figures into a grid if they are costs")
@@ -237,7 +255,19 @@ class DocumentReader:
             self.report.add(b.line, "quote", "plan notes")
 
     def on_code(self, b: Block) -> None:
-        has_money = any(parse_money(line.split(":")[-1]) for line in b.text.splitlines()[:200])
+        """A preformatted block of ``Item:   $200-400`` lines (a cost list typed in a code fence)
+        is read as a list; code is not."""
+        lines = b.text.splitlines()
+        items = [(ln.strip().lstrip("-• ").strip(), b.line + 1 + i) for i, ln in enumerate(lines[:500])]
+        priced = [t for t, _ in items if _KEY_VALUE.match(t) and re.search(r"[$€£]\s?\d", t)
+                  and parse_money(_KEY_VALUE.match(t)["value"]) is not None]
+        if self.current is not None and not self.current.placeholder and len(priced) >= 2 and len(priced) * 3 >= len([t for t, _ in items if t]):
+            from .lists import read_list
+
+            read_list(self, Block("list", b.line, items=[(t, n) for t, n in items if t and not t.endswith(":")]),
+                      what=f'preformatted list under "{self.heading()}"')
+            return
+        has_money = any(re.search(r"[$€£]\s?\d", ln) for ln in lines[:500])
         self.report.add(b.line, "code block", "not read (code or preformatted text is not a table)", skipped=True,
                         help="write its figures as a Markdown table or list" if has_money else "")
 
@@ -262,8 +292,13 @@ class DocumentReader:
 
     # -- shared by tables and lists ----------------------------------------------------------
     def section_is_monthly(self, header: list[str] | None = None) -> bool:
+        """Amounts here are monthly: the heading or header says so, or the milestone states a
+        monthly cost (``**Monthly Cost: $300-800**``) and no one-off words."""
         words = [self.heading()] + list(header or [])
-        return any(has(w, _MONTHLY_WORDS) for w in words)
+        if any(has(w, _MONTHLY_WORDS) for w in words):
+            return True
+        b = self.current.budget if self.current is not None else None
+        return b is not None and budget_is_monthly(b) and not any(has(w, _ONE_OFF_WORDS) for w in words)
 
     def section_is_team(self) -> bool:
         return has(self.heading(), _TEAM_WORDS)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..domain import NumberTextError, read_number, text_key
 
 # -- headings that name a milestone -----------------------------------------------------------
-_NUMBERED = re.compile(r"^(?P<word>milestone|phase|stage|sprint|step|release|mvp|part)\s*(?P<n>\d+)\b\s*[:.—–\-]?\s*(?P<rest>.*)$",
+_NUMBERED = re.compile(r"^(?P<word>milestone|phase|stage|sprint|release|mvp)\s*(?P<n>\d+)\b\s*[:.—–\-]?\s*(?P<rest>.*)$",
                        re.IGNORECASE)
 _CODED = re.compile(r"^(?P<code>M\d{1,3})\s*[:.—–\-]\s*(?P<rest>.+)$")
 _MONTHS_FIRST = re.compile(r"^(?:months?)\s+(?P<a>\d+)\s*(?:[–—\-]|to)\s*(?P<b>\d+)\s*[:—–\-]\s*(?P<rest>.+)$", re.IGNORECASE)
@@ -26,6 +27,7 @@ _USERS = re.compile(r"(?P<a>[\d.,]+\s*[kKmM]?)\s*(?:(?:[–—\-]|to)\s*(?P<b>[\
                     r"(?:\w+\s+)?(?:users|mau|customers|subscribers)\b", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _EMOJI = re.compile(r"^[^\w(*]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"^[\w().,:;'’&/+-]+$", re.ASCII)
 
 
 @dataclass
@@ -51,9 +53,14 @@ def count(text: str) -> float:
         return math.nan
 
 
-def users_in(text: str) -> float:
+def users_in(text: str, parenthesised: bool = False) -> float:
     """The user count a phrase names: ``at 500 alpha users`` -> 500, ``1K-10K users`` -> 10,000
-    (a stage's top), ``100K users, pre-revenue`` -> 100,000; NaN when it names none."""
+    (a stage's top), ``100K users, pre-revenue`` -> 100,000; NaN when it names none. With
+    ``parenthesised`` only a count in parentheses counts (``Cost Per User (at 500 users)``, not
+    ``3. Users Module``)."""
+    if parenthesised:
+        inside = re.findall(r"\(([^()]*)\)", text)
+        return next((u for u in map(users_in, inside) if u == u), math.nan)
     m = _USERS.search(text)
     if not m:
         return math.nan
@@ -70,8 +77,15 @@ def months_in(text: str) -> tuple[float, float]:
 
 
 def clean_heading(text: str) -> str:
-    """A heading without leading emoji or marks: ``🌱 Stage 1: ...`` -> ``Stage 1: ...``."""
-    return _EMOJI.sub("", text).strip().strip("*").strip()
+    """A heading without leading emoji or marks: ``🌱 Stage 1: ...`` -> ``Stage 1: ...``, also when
+    the emoji was mangled by a wrong encoding (``üå± Stage 1``: a first word holding a symbol)."""
+    t = _EMOJI.sub("", text).strip().strip("*").strip()
+    words = t.split(" ", 1)
+    if len(words) == 2 and not _ASCII_WORD.match(words[0]) and (any(
+            unicodedata.category(ch)[0] in "SC" for ch in words[0]) or words[1][:1].isascii() and not words[0].isalpha()
+            or not words[0].isascii() and words[1][:1].isascii() and words[1][:1].isupper() and len(words[0]) <= 4):
+        t = words[1].strip()
+    return t
 
 
 def milestone_heading(text: str) -> MilestoneHeading | None:
@@ -151,7 +165,8 @@ def column(header: list[str], *groups: tuple[str, ...], exclude: tuple[str, ...]
 class TableKind:
     """What a table is: ``kind`` one of ``team``, ``rate_card``, ``estimates``, ``milestone_totals``,
     ``trajectory``, ``operating``, ``metrics``, ``revenue``, ``usage_pricing``, ``llm_pricing``,
-    ``lines`` (build cost lines or, by its heading, operating costs), ``projection`` or ``unknown``;
+    ``lines`` (build cost lines or, by its heading, operating costs), ``by_users`` (costs at user
+    counts), ``projection`` or ``unknown``;
     ``columns`` maps a role (``role``, ``rate``, ``months``, ``fte``, ``cost``, ``item``, ``details``,
     ``low``, ``mid``, ``high``, ``monthly``, ``calculation``, ``users``, ``salary``, ``value``...) to
     its column index; ``why`` says which header words decided it."""
@@ -191,6 +206,8 @@ def classify(header: list[str]) -> TableKind:
             return TableKind("trajectory", cols, "Milestone | Users | Cost/User")
         if column(h, _REVENUE) >= 0 or column(h, ("profit", "margin")) >= 0:
             return TableKind("projection", cols, "Milestone | Revenue / Profit")
+    if first in ("users", "user count", "mau", "dau", "active users", "scale", "subscribers"):
+        return TableKind("by_users", {"users": 0}, "Users | ... | Cost")
     if column(h, _LLM) >= 0 and column(h, ("model",)) >= 0 or column(h, ("per 1m tokens",)) >= 0 or column(h, ("mtok",)) >= 0:
         return TableKind("llm_pricing", {"item": 0}, "Model | Input / Output per MTok")
     if column(h, ("free tier",)) >= 0 or column(h, ("paid tier",)) >= 0:

@@ -7,9 +7,11 @@ import math
 import re
 
 from .builder import _KEY_VALUE, DocumentReader, _decimals, is_total
+from .classify import clean_heading
 from .money import parse_money
 from .tree import Block
 
+_OPTION = re.compile(r"^(?:option|alternative|plan)\s+([A-Z0-9])\b", re.IGNORECASE)
 _LEADING_AMOUNT = re.compile(r"^\s*(?P<calc>(?:\d+(?:\.\d+)?\s*[×x*]\s*)?[$€£][^\s]*(?:\s*[×x*=]\s*[$€£\d][^\s]*)*)\s+"
                              r"(?:for\s+|—\s*|–\s*|-\s*)?(?P<label>[A-Za-z].*)$")
 
@@ -29,9 +31,9 @@ def _split(item: str) -> tuple[str, str] | None:
     return None
 
 
-def read_list(r: DocumentReader, b: Block) -> None:
+def read_list(r: DocumentReader, b: Block, what: str = "") -> None:
     """Read one list (see the module docstring) and add its report entry."""
-    what = f'list under "{r.heading()}"' if r.heading() else "list"
+    what = what or (f'list under "{r.heading()}"' if r.heading() else "list")
     pairs = [(_split(text), text, line) for text, line in b.items]
     priced = [p for p in pairs if p[0] is not None]
     if not priced:
@@ -47,6 +49,13 @@ def read_list(r: DocumentReader, b: Block) -> None:
                                    f"not lines)", skipped=True)
         return
     ms = r.current
+    option = _OPTION.match(clean_heading(r.heading()))
+    if option and option.group(1).upper() not in ("A", "1"):  # Option B of a milestone: an alternative
+        summary = "; ".join(f"{s[0]} {s[1]}" for s, _, _ in priced)
+        ms.notes.append(f"{r.heading()} (an alternative, not summed): {summary}.")
+        r.report.add(b.line, what, f"{ms.code}: {len(priced)} priced items of an alternative ({r.heading()}), kept in "
+                                   f"the notes, not summed", help="choose the option: move its lines into the grid")
+        return
     team = r.section_is_team()
     monthly = r.section_is_monthly()
     kinds: dict[str, int] = {}
