@@ -291,14 +291,13 @@ class DocumentReader:
         read_table(self, b, kind, what)
 
     # -- shared by tables and lists ----------------------------------------------------------
-    def section_is_monthly(self, header: list[str] | None = None) -> bool:
-        """Amounts here are monthly: the heading or header says so, or the milestone states a
-        monthly cost (``**Monthly Cost: $300-800**``) and no one-off words."""
+    def section_is_monthly(self, header: list[str] | None = None, total: Money | None = None) -> bool:
+        """Amounts here are monthly: the heading or header says so, or the section's own total is
+        per month (``Total: $320-895/month``), and no one-off words say otherwise."""
         words = [self.heading()] + list(header or [])
-        if any(has(w, _MONTHLY_WORDS) for w in words):
-            return True
-        b = self.current.budget if self.current is not None else None
-        return b is not None and budget_is_monthly(b) and not any(has(w, _ONE_OFF_WORDS) for w in words)
+        if any(has(w, _ONE_OFF_WORDS) for w in words):
+            return False
+        return any(has(w, _MONTHLY_WORDS) for w in words) or (total is not None and total.per == "month")
 
     def section_is_team(self) -> bool:
         return has(self.heading(), _TEAM_WORDS)

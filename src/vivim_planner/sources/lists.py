@@ -57,7 +57,8 @@ def read_list(r: DocumentReader, b: Block, what: str = "") -> None:
                                    f"the notes, not summed", help="choose the option: move its lines into the grid")
         return
     team = r.section_is_team()
-    monthly = r.section_is_monthly()
+    totals = [parse_money(sp[1]) for sp, _, _ in priced if is_total(sp[0])]
+    monthly = r.section_is_monthly(total=next((t for t in totals if t is not None), None))
     kinds: dict[str, int] = {}
     unread = []
     for split, text, line in pairs:

@@ -19,9 +19,27 @@ def _cell(row: Row, i: int | None) -> str:
 _MONEY_MARK = re.compile(r"[$€£¥₹]|\b(?:USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|INR)\b")
 
 
-def _no_amounts(b: Block) -> bool:
-    """True for a table none of whose cells (after the first column) holds a currency amount."""
-    return not any(_MONEY_MARK.search(c) and parse_money(c) is not None for r in b.rows for c in r.cells[1:])
+def header_currency(header: list[str]) -> str:
+    """The currency a header names (``Cost (AUD)``, ``Monthly (€)``), or ``""``."""
+    from .money import CURRENCY_CODES, _currency_of
+
+    for cell in header:
+        for code in CURRENCY_CODES:
+            if re.search(rf"\b{code}\b", cell):
+                return code
+        m = re.search(r"[$€£¥₹]", cell)
+        if m:
+            return _currency_of(m.group(0))
+    return ""
+
+
+def _no_amounts(b: Block, currency_known: bool = False) -> bool:
+    """True for a table none of whose cells (after the first column) holds an amount: a number
+    with a currency mark, or any number where the header (or, for a table with cost columns,
+    the document: ``currency_known``) names the currency."""
+    marked = bool(header_currency(b.header)) or currency_known
+    return not any((marked or _MONEY_MARK.search(c)) and parse_money(c) is not None
+                   for r in b.rows for c in r.cells[1:])
 
 
 def read_table(r: DocumentReader, b: Block, kind: TableKind, what: str) -> None:
@@ -29,8 +47,10 @@ def read_table(r: DocumentReader, b: Block, kind: TableKind, what: str) -> None:
     if not b.rows:
         r.report.add(b.line, what, "not read: a header without rows", skipped=True)
         return
-    if kind.kind in ("unknown", "projection") or _no_amounts(b) and kind.kind not in ("rate_card",):
-        if _no_amounts(b):
+    costed = kind.kind not in ("unknown", "projection", "usage_pricing", "llm_pricing", "by_users")
+    empty = _no_amounts(b, costed and bool(r.currencies))
+    if kind.kind in ("unknown", "projection") or empty and kind.kind not in ("rate_card",):
+        if empty:
             r.report.add(b.line, what, "not read: no amounts in any cell (a text table)", skipped=True)
         elif kind.kind == "projection":
             r.report.add(b.line, what, "not read: a projection by period (revenue, profit), not a cost table",
@@ -39,6 +59,9 @@ def read_table(r: DocumentReader, b: Block, kind: TableKind, what: str) -> None:
             r.report.add(b.line, what, f"not read: its header ({' | '.join(b.header)}) names no cost columns",
                          skipped=True, help="rename its columns (e.g. Item | Cost) or type it into a grid")
         return
+    code = header_currency(b.header)
+    if code:
+        r.currencies[code] = r.currencies.get(code, 0) + len(b.rows)
     fn = globals()[f"_{kind.kind}"]
     fn(r, b, kind.columns, what)
 
@@ -128,7 +151,8 @@ def _lines(r: DocumentReader, b: Block, c: dict, what: str) -> None:
     if not _needs_milestone(r, b, what, "a cost table"):
         return
     ms = r.current
-    monthly = r.section_is_monthly(b.header)
+    totals = [parse_money(_cell(row, c.get("cost"))) for row in b.rows if is_total(_cell(row, c["item"]))]
+    monthly = r.section_is_monthly(b.header, next((t for t in totals if t is not None), None))
     kinds: dict[str, int] = {}
     stated = alternatives = 0
     last: dict | None = None
