@@ -81,7 +81,7 @@ def test_headers_pick_the_grid_or_ask_for_table(tmp_path):
     assert guess_table(["Service", "Seats", "Price each", "Monthly cost"]) == "operating_costs"
     p = tmp_path / "x.csv"
     p.write_text("Alpha,Beta\n1,2\n", encoding="utf-8")
-    with pytest.raises(MappingError, match="pass --table"):
+    with pytest.raises(MappingError, match="name the grid"):
         read_sheet(p)
 
 

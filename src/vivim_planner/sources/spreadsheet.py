@@ -227,7 +227,7 @@ def read_sheet(path: str | os.PathLike, mapping: dict[str, str] | None = None, t
         raise MappingError([f'--table: "{table}" is not a grid (grids: {", ".join(sorted(set(TABLES)))})'])
     if target is None:
         raise MappingError([f"{name}: the headers ({', '.join(h for h in headers if h)}) do not say which grid the "
-                            f"rows are for; pass --table (team, roles, build, operations, milestones, revenue)"])
+                            f"rows are for; name the grid (--table team, roles, build, operations, milestones or revenue)"])
     cols, errors = _match(target, headers, mapping or {})
     if errors:
         raise MappingError(errors)
@@ -289,14 +289,18 @@ def _support_rows(plan: Plan, s: SheetImport) -> list:
                 v["milestone"] = "M1"
         if new:
             cmds.append(insert_rows(plan, "milestones", len(plan.milestones), [dict(code=c, name=c) for c in new]))
-            s.report.notes.append(f"milestones added for the rows: {', '.join(new)}")
+            note = f"milestones added for the rows: {', '.join(new)}"
+            if note not in s.report.notes:
+                s.report.notes.append(note)
     if "role" in spec.by_name:
         new_roles = [n for n in s.roles if plan.find_ref("roles", n) is None]
         if new_roles:
             cmds.append(insert_rows(plan, "roles", len(plan.roles),
                                     [dict(name=n, hourly_rate=None if s.roles[n] != s.roles[n] else s.roles[n])
                                      for n in new_roles]))
-            s.report.notes.append(f"roles added to the rate card: {', '.join(new_roles)}")
+            note = f"roles added to the rate card: {', '.join(new_roles)}"
+            if note not in s.report.notes:
+                s.report.notes.append(note)
     return cmds
 
 
