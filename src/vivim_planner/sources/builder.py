@@ -91,8 +91,11 @@ def _decimals(text: str) -> int:
     return len(m.group(1)) if m else 0
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2].isupper() is False else text
+def lower_first(text: str) -> str:
+    """``Users provide`` -> ``users provide`` for a list run into a sentence; ``PII detection``
+    and ``BYOK`` keep their capitals."""
+    word = text.split(" ", 1)[0]
+    return text if len(word) > 1 and word[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 class DocumentReader:
@@ -200,7 +203,7 @@ class DocumentReader:
             u = users_in(text, parenthesised=True)
             if not math.isnan(u) and math.isnan(self.current.users):
                 self.current.users = u
-                self.current.notes.append(f"{text}.")
+                self.current.notes.insert(0, f"{text}.")  # where the milestone's users come from, first
 
     def on_paragraph(self, b: Block) -> None:
         used = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from .builder import _KEY_VALUE, DocumentReader, _decimals, is_total
+from .builder import _KEY_VALUE, DocumentReader, _decimals, is_total, lower_first
 from .classify import clean_heading
 from .money import parse_money
 from .tree import Block
@@ -38,7 +38,7 @@ def read_list(r: DocumentReader, b: Block, what: str = "") -> None:
     priced = [p for p in pairs if p[0] is not None]
     if not priced:
         if r.current is not None:
-            items = "; ".join(t[:1].lower() + t[1:] for t, _ in b.items if t)
+            items = "; ".join(lower_first(t) for t, _ in b.items if t)
             r.current.notes.append(f"{r.heading()}: {items}.")
             r.report.add(b.line, what, f"notes of milestone {r.current.code}")
         else:
