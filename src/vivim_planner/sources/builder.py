@@ -234,7 +234,8 @@ class DocumentReader:
                     self.hours_stated, used = h, True
             elif (ms is None or ms.placeholder) and "total" in key and "cost" in key and (m := self.money(value)) \
                     and not m.is_range:
-                self.stated("consolidated_total", m.value, kv["key"].strip(), line=b.line, milestone=None,
+                label = kv["key"].strip() + (f" ({m.remark})" if m.remark else "")
+                self.stated("consolidated_total", m.value, label, line=b.line, milestone=None,
                             bound="mid" if re.search(r"\bmid\b", value, re.IGNORECASE) else "value")
                 used = True
             elif ms is not None and not ms.placeholder and any(w in key for w in ("budget", "monthly cost", "monthly spend", "burn",

@@ -362,6 +362,11 @@ def _trajectory(r: DocumentReader, b: Block, c: dict, what: str) -> None:
                 missing.append(f"line {row.line} ({first})")
             continue
         label = f"{heading}, {ms.code} row"
+        if c.get("total", -1) > 0:  # "Total Cost (Mid)": the milestone's total as printed
+            t = r.money(_cell(row, c["total"]))
+            if t is not None and not math.isnan(t.value):
+                bound = next((k for k in ("low", "mid", "high") if has(b.header[c["total"]], (k,))), "value")
+                r.stated("estimate_total", t.value, label, line=row.line, milestone=ms, bound=bound)
         users_text = _cell(row, c.get("users"))
         u = count(users_text)
         if not math.isnan(u):
