@@ -27,7 +27,7 @@ _CURRENCY_MARKS = (
 CURRENCY_CODES = ("USD", "EUR", "GBP", "AUD", "CAD", "NZD", "CHF", "JPY", "INR", "SEK", "NOK", "DKK")
 _MARK = r"(?:US\$|AU?\$|CA?\$|NZ\$|\$|€|£|¥|₹)"
 _CODE = r"(?:USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|INR|SEK|NOK|DKK)"
-_NUM = r"\d[\d,]*(?:\.\d+)?|\.\d+"
+_NUM = r"\d(?:[\d,.]*\d)?|[.,]\d+"  # grouping and decimals as written; read_number decides
 _SCALE = r"(?:[kKmMbB](?![a-zA-Z]))?"
 # one amount: optional sign, optional approx, currency mark or code before or after the number
 _AMOUNT = (rf"(?P<neg>-|−)?(?P<approx>~|≈|about\s+)?(?P<pre>{_MARK}|{_CODE}\s?)?"
