@@ -18,7 +18,7 @@ from .builder import DocumentReader, Milestone
 from .classify import milestone_heading
 from .money import Money, parse_money
 from .report import Entry, ImportReport
-from .tree import MAX_BYTES, MAX_COLUMNS, SourceError, blocks, decode, read_text
+from .tree import MAX_BYTES, MAX_COLUMNS, SourceError, blocks, read_text
 
 __all__ = ["DocumentImport", "Entry", "ImportOptions", "ImportReport", "MAX_BYTES", "MAX_COLUMNS", "Money",
            "SourceError", "import_markdown", "import_markdown_text", "infer_hours", "parse_money"]

@@ -25,11 +25,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..domain import text_key
-from .classify import (TableKind, category_of, classify, clean_heading, count, has, milestone_heading, months_in,
-                       users_in)
+from .classify import classify, clean_heading, count, has, milestone_heading, months_in, users_in
 from .money import Money, parse_money
 from .report import ImportReport
-from .tree import MAX_COLUMNS, Block, Row
+from .tree import MAX_COLUMNS, Block
 
 _TOTAL = re.compile(r"^(?:sub[- ]?total|total|grand total|sum|overall)\b|\b(?:sub[- ]?total|total)\s*$|"
                     r"\btotal\b.*\b(?:cost|ops|spend|budget)", re.IGNORECASE)

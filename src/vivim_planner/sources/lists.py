@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from .builder import _KEY_VALUE, DocumentReader, _decimals, is_total, lower_first
+from .builder import _KEY_VALUE, DocumentReader, is_total, lower_first
 from .classify import clean_heading
 from .money import parse_money
 from .tree import Block

@@ -19,13 +19,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout)
 
 from ..domain import SPECS, PlanError
 from ..engine import audit, summary
 from ..sources import SourceError, import_markdown
-from ..sources.spreadsheet import TABLES, MappingError, read_sheet, sheet_command
+from ..sources.spreadsheet import MappingError, read_sheet, sheet_command
 from ..storage import SUFFIX, PlanDocument
 
 FILTER = ("Founder documents (*.md *.markdown *.txt *.csv *.tsv *.xlsx);;Markdown (*.md *.markdown *.txt);;"
