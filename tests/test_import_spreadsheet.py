@@ -133,3 +133,15 @@ def test_rows_into_an_open_plan_are_one_undo_step(team_csv):
 def test_import_sheet_returns_the_plan_without_writing(team_csv):
     result = import_sheet(team_csv, {"Hourly Rate": "rate", "Qty": "fte", "Position": "role"})
     assert len(result.plan.allocations) == 3 and result.report.counts["Team"] == 3
+
+
+def test_someone_elses_workbook_needs_no_flags(tmp_path, capsys):
+    book = tmp_path / "mine.xlsx"
+    wb = xlsxwriter.Workbook(book)
+    ws = wb.add_worksheet("Costs")
+    ws.write_row(0, 0, ["Item", "Qty", "Unit price"])
+    ws.write_row(1, 0, ["Laptop", 2, 1800])
+    wb.close()
+    code, text, err = run(capsys, "import", str(book), str(tmp_path / "m.vivim"))
+    assert code == 0, err
+    assert "Costs header -> 1 rows -> Build costs: Item -> Description, Qty -> Qty, Unit price -> Unit cost" in text

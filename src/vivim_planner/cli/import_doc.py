@@ -83,6 +83,19 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _exported_by_us(path: str) -> bool:
+    """True unless ``path`` is a readable workbook without the ``Plan`` sheet this app's export
+    writes (a workbook that cannot be read goes to the workbook import, which says why)."""
+    from ..excel import WorkbookError
+    from ..excel.export import PLAN_SHEET
+    from ..excel.reader import read_workbook
+
+    try:
+        return PLAN_SHEET in read_workbook(path, sheets={PLAN_SHEET}).sheets
+    except WorkbookError:
+        return True
+
+
 def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
     """Extend the ``import`` command registered by the workbook module (it must come first)."""
     p = sub.choices.get("import")
@@ -113,8 +126,8 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
             return cmd_import_markdown(args)
         if suffix in TEXT_TABLE_SUFFIXES or args.map is not None or args.table is not None:
             return cmd_import_sheet(args)
-        if previous is None:
-            raise CliError(f"{args.workbook}: not a Markdown or CSV file; pass --map to read a spreadsheet")
+        if previous is None or not _exported_by_us(args.workbook):
+            return cmd_import_sheet(args)  # someone's own workbook: its columns by their names
         return previous(args)
 
     p.set_defaults(func=dispatch)
