@@ -67,26 +67,45 @@ class Block:
     columns: int = 0
 
 
-def _inline_text(token) -> tuple[str, bool]:  # noqa: ANN001 - markdown-it Token
-    """Plain text of an inline token and whether all of its text is bold."""
-    parts: list[str] = []
-    bold_depth, plain_chars = 0, 0
-    for child in token.children or ():
-        t = child.type
-        if t in ("strong_open",):
-            bold_depth += 1
-        elif t == "strong_close":
-            bold_depth -= 1
-        elif t in ("text", "code_inline", "html_inline"):
-            parts.append(child.content)
-            if not bold_depth and child.content.strip():
-                plain_chars += 1
-        elif t in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif t == "image":
-            parts.append(child.content)
-    text = "".join(parts).strip()
-    return text, bool(text) and plain_chars == 0 and any(c.type == "strong_open" for c in token.children or ())
+MAX_INLINE_CHARS = 200_000
+"""Inline Markdown (bold, code spans) is parsed for the first 200,000 characters of headings, cells,
+list items and paragraphs (seven times the VIVIM seed); beyond that their text is taken as written
+with ``**`` removed, so pathological emphasis (``*a*a*a...``) cannot take more than about 2 s."""
+
+
+class _Inline:
+    """Inline parsing on demand, within :data:`MAX_INLINE_CHARS` for one document."""
+
+    def __init__(self, md: MarkdownIt):
+        self.md, self.env, self.left = md, {}, MAX_INLINE_CHARS
+
+    def text(self, token) -> tuple[str, bool]:  # noqa: ANN001 - markdown-it Token
+        """Plain text of an inline token and whether all of its text is bold."""
+        content = token.content
+        if self.left < len(content):
+            raw = content.strip()
+            bold = raw.startswith("**") and raw.endswith("**") and len(raw) > 4
+            return raw.replace("**", "").strip(), bold
+        self.left -= len(content)
+        children: list = []
+        self.md.inline.parse(content, self.md, self.env, children)
+        parts: list[str] = []
+        bold_depth, plain_chars, strong = 0, 0, False
+        for child in children:
+            t = child.type
+            if t == "strong_open":
+                bold_depth += 1
+                strong = True
+            elif t == "strong_close":
+                bold_depth -= 1
+            elif t in ("text", "code_inline", "html_inline"):
+                parts.append(child.content)
+                if not bold_depth and child.content.strip():
+                    plain_chars += 1
+            elif t in ("softbreak", "hardbreak"):
+                parts.append("\n")
+        text = "".join(parts).strip()
+        return text, bool(text) and plain_chars == 0 and strong
 
 
 def read_text(path: str | os.PathLike) -> str:
@@ -132,6 +151,7 @@ def _parser() -> MarkdownIt:
     # links, images, autolinks, entities and inline HTML carry no cost structure; left as text they
     # cannot cost the quadratic-looking time "[[[[..." takes the link rule
     md.disable(["link", "image", "autolink", "entity", "html_inline"], ignoreInvalid=True)
+    md.disable("inline")  # inline tokens are parsed on demand, within MAX_INLINE_CHARS (_Inline)
     return md
 
 
@@ -145,6 +165,8 @@ def blocks(text: str) -> list[Block]:
     if _MD is None:
         _MD = _parser()
     tokens = _MD.parse(text)
+    inline = _Inline(_MD)
+    _inline_text = inline.text
     out: list[Block] = []
     i, n = 0, len(tokens)
     list_depth, quote_depth = 0, 0
@@ -170,6 +192,8 @@ def blocks(text: str) -> list[Block]:
                 if tj.type == "tr_open":
                     cells, bold_first = [], False
                     row_line = tj.map[0] + 1 if tj.map else row_line
+                elif tj.type == "inline" and len(cells) >= MAX_COLUMNS + 1:
+                    cells.append("")  # a table too wide to read: only its columns are counted
                 elif tj.type == "inline":
                     cell_text, bold = _inline_text(tj)
                     if not cells:
