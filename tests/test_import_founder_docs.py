@@ -34,8 +34,12 @@ SLIPS = {
     "verde_stages_eur.md": {
         "S2 · Subtotal": (72_500, 70_500),  # €60,000 + €10,500
     },
+    "lumen_bold_weeks_cad.md": {  # bold-line milestones of 4 and 8 weeks, "All amounts in Canadian dollars"
+        "M2 · Subtotal": (36_250, 36_125),  # 2 × $9,000/mo for its 2 months + $125
+    },
 }
-CURRENCY = {"tidepool_lists.md": "USD", "koala_alternatives.md": "AUD", "verde_stages_eur.md": "EUR"}
+CURRENCY = {"tidepool_lists.md": "USD", "koala_alternatives.md": "AUD", "verde_stages_eur.md": "EUR",
+            "lumen_bold_weeks_cad.md": "CAD"}
 _TOTAL_LINE = re.compile(r"\b(sub)?total\b.*\d", re.IGNORECASE)
 
 
@@ -92,6 +96,15 @@ def test_koala_alternatives_are_kept_beside_their_line_not_summed():
     assert "Option A: AWS Sydney" not in bi and len(result.plan.build_items) == 5
     by_line = {e.line: e for e in result.report.entries}
     assert "2 alternatives kept beside their line, not summed" in by_line[20].became
+
+
+def test_lumen_bold_milestones_in_weeks_follow_each_other_and_its_subtotals_span_team_and_build():
+    result = import_markdown(DOCS / "lumen_bold_weeks_cad.md")
+    ms = result.plan.milestones
+    assert [(ms.get(p, "code"), ms.get(p, "start_month"), ms.get(p, "end_month")) for p in range(len(ms))] == [
+        ("M1", 1, 1), ("M2", 2, 3)]  # 4 weeks, then 8 weeks
+    assert {r["metric"] for r in result.plan.stated_figures.rows()} == {"estimate_total"}
+    assert any('"All amounts in Canadian dollars."' in n for n in result.report.notes)
 
 
 def test_verde_salaried_team_lines_cost_their_salary_share():

@@ -153,8 +153,12 @@ def assemble(r: DocumentReader, options: ImportOptions) -> Plan:
             r.report.notes.append(f"hours per month: {DEFAULT_HOURS_PER_MONTH:g} (the document states none and no "
                                   f"figure fits its team lines)")
     _team(r, options, hours)
-    currency = options.currency or (max(r.currencies, key=r.currencies.get) if r.currencies else "USD")
-    if len(r.currencies) > 1:
+    currency = options.currency or r.named_currency or (
+        max(r.currencies, key=r.currencies.get) if r.currencies else "USD")
+    if r.named_currency and not options.currency:
+        dollars = f"; its $ amounts are {currency}" if "USD" in r.currencies and currency != "USD" else ""
+        r.report.notes.append(f"currency: {currency}, as the document says (\"{r.named_currency_text}\"){dollars}")
+    elif len(r.currencies) > 1:
         others = ", ".join(f"{c} ({n})" for c, n in r.currencies.items() if c != currency)
         r.report.notes.append(f"currency: {currency}, the one most amounts are in; amounts in {others} are kept "
                               f"as written, not converted")

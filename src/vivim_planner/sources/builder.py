@@ -68,6 +68,12 @@ class Milestone:
     placeholder: bool = False  # the one milestone of a document that names none
 
 
+_CURRENCY_NAMES = ((("us dollar", "usd"), "USD"), (("australian dollar", "aud"), "AUD"),
+                   (("canadian dollar", "cad"), "CAD"), (("new zealand dollar", "nzd"), "NZD"),
+                   (("euro", "eur"), "EUR"), (("pound", "gbp", "sterling"), "GBP"), (("swiss franc", "chf"), "CHF"))
+_CURRENCY_WORDS = re.compile(r"\b(?:all\s+)?(?:figures|amounts|prices|costs|numbers|values)\s+(?:are\s+)?(?:in|shown in)\s+"
+                             r"((?:us|australian|canadian|new zealand)\s+dollars?|euros?|eur|usd|aud|cad|nzd|gbp|chf|"
+                             r"pounds?(?:\s+sterling)?|british pounds?|swiss francs?)\b", re.IGNORECASE)
 _ONE_OFF_WORDS = ("one-time", "one time", "one-off", "upfront", "build", "development costs", "capex")
 
 
@@ -114,6 +120,7 @@ class DocumentReader:
         self.currencies: dict[str, int] = {}
         self.reference_prices: dict[str, float] = {}
         self.hours_stated = math.nan
+        self.named_currency, self.named_currency_text = "", ""
         self._first_block = True
 
     # -- helpers ---------------------------------------------------------------------------
@@ -205,6 +212,7 @@ class DocumentReader:
                 self.current.notes.insert(0, f"{text}.")  # where the milestone's users come from, first
 
     def on_paragraph(self, b: Block) -> None:
+        self.prose_currency(b.text)
         used = False
         for raw_line in b.text.split("\n"):
             kv = _KEY_VALUE.match(raw_line.replace("**", ""))
@@ -248,8 +256,20 @@ class DocumentReader:
             self.report.add(b.line, "paragraph with amounts", "not read (prose)", skipped=True,
                             help="type these figures into a grid if they are costs")
 
+    def prose_currency(self, text: str) -> None:
+        """``All figures in Australian dollars`` / ``Prices in euro`` / ``(AUD)``: a currency the
+        document names in words sets the plan's (the first one named wins)."""
+        if self.named_currency:
+            return
+        m = _CURRENCY_WORDS.search(text)
+        if m:
+            word = m.group(1).lower()
+            self.named_currency = next(code for words, code in _CURRENCY_NAMES if any(w in word for w in words))
+            self.named_currency_text = " ".join(text.split())[:80]
+
     def on_quote(self, b: Block) -> None:
         text = b.text.replace("**", "").strip()
+        self.prose_currency(text)
         if self.current is not None:
             self.current.notes.append(text)
             self.report.add(b.line, "quote", f"notes of milestone {self.current.code}")

@@ -60,7 +60,8 @@ def read_list(r: DocumentReader, b: Block, what: str = "") -> None:
     totals = [parse_money(sp[1]) for sp, _, _ in priced if is_total(sp[0])]
     monthly = r.section_is_monthly(total=next((t for t in totals if t is not None), None))
     kinds: dict[str, int] = {}
-    unread = []
+    unread: list[int] = []
+    totals: list[tuple] = []
     for split, text, line in pairs:
         if split is None:
             unread.append(line)
@@ -71,9 +72,7 @@ def read_list(r: DocumentReader, b: Block, what: str = "") -> None:
             unread.append(line)
             continue
         if is_total(label):
-            metric = "allocations_subtotal" if team else ("operating_total" if monthly else "build_subtotal")
-            r.stated_money(metric, m, f"{ms.code} {label}", line=line, text=amount_text,
-                           category_heading="" if metric != "build_subtotal" else r.heading())
+            totals.append((label, m, amount_text, line))  # stated once the list's lines say what it adds up
             kinds["stated totals"] = kinds.get("stated totals", 0) + 1
             continue
         if team or (r.looks_like_role(label) and not monthly):
@@ -81,6 +80,18 @@ def read_list(r: DocumentReader, b: Block, what: str = "") -> None:
         else:
             became = r.add_line(label, "", m, line, monthly=monthly, cost_text=amount_text)
         kinds[became] = kinds.get(became, 0) + 1
+    mixed = "team lines" in kinds and any(k.startswith("build") for k in kinds)
+    for label, m, amount_text, line in totals:
+        if mixed and not monthly:  # team and build lines under one subtotal: the milestone's total
+            metric = "estimate_total"
+        else:
+            metric = "allocations_subtotal" if team or "team lines" in kinds and not monthly else (
+                "operating_total" if monthly else "build_subtotal")
+        if metric == "estimate_total" and not m.is_range:
+            r.stated(metric, m.value, f"{ms.code} {label}", line=line, bound="mid")
+        else:
+            r.stated_money(metric, m, f"{ms.code} {label}", line=line, text=amount_text,
+                           category_heading="" if metric != "build_subtotal" else r.heading())
     parts = [f"{v} {k}" for k, v in kinds.items()]
     if unread:
         parts.append(f"items without an amount at lines {', '.join(map(str, unread))} kept out")
