@@ -100,3 +100,17 @@ def test_a_bad_csv_lists_its_cells_and_cannot_be_confirmed(window, monkeypatch, 
     assert dialog.tabs.widget(0).item(0, 0).text() == 'bad!C2: Hourly rate must be between 0 and 10,000, got "lots"'
     dialog.reject()
     assert snapshot(window.controller.plan) == before
+
+
+def test_a_document_that_cannot_be_read_says_why_and_offers_nothing(window, monkeypatch, tmp_path, qtbot):
+    bad = tmp_path / "photo.md"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    before = snapshot(window.controller.plan)
+    dialog = _trigger_import(window, monkeypatch, bad)
+    assert not dialog.confirm.isEnabled()
+    assert "photo.md cannot be read" in dialog.summary_label.text() and "binary data" in dialog.summary_label.text()
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(dialog, Qt.Key_Escape)  # Esc closes it, as any dialog
+    assert not dialog.isVisible()
+    assert snapshot(window.controller.plan) == before
