@@ -161,3 +161,33 @@ def test_seeds_003_004_report_what_needs_hand_help_and_invent_nothing(prefix):
     if prefix == "004":
         e = next(e for e in result.report.entries if "Summary Table" in e.what)
         assert e.skipped and "user counts" in e.became and "Services" in e.help
+
+
+def _block_starts(text: str) -> list[int]:
+    """Lines where a top-level table, list or fenced code block starts, found without the importer
+    (outside code fences: a line starting with '|', '- ', '* ' or 'N. ' after a line of another kind)."""
+    out, prev, fenced = [], "", False
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            if not fenced:
+                out.append(i)
+            fenced, prev = not fenced, ""
+            continue
+        if fenced:
+            continue
+        marker = re.match(r"^ {0,3}(?:[-*] |\d+\. )", line)  # CommonMark: a marker indented up to 3 spaces
+        kind = ("table" if line.startswith("|") else
+                "list" if marker else
+                prev if prev == "list" and (line.startswith("  ") or not line.strip()) else "")
+        if kind and kind != prev:
+            out.append(i)
+        prev = kind
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES.glob("seed_*.md")) + sorted(DOCS.glob("*.md")), ids=lambda p: p.name[:12])
+def test_the_report_has_an_entry_for_every_table_list_and_code_block(path):
+    result = import_markdown(path)
+    reported = {e.line for e in result.report.entries}
+    missing = [n for n in _block_starts(path.read_text(encoding="utf-8")) if n not in reported]
+    assert not missing, f"{path.name}: no report entry for the blocks at lines {missing}"
