@@ -160,7 +160,12 @@ def test_seeds_003_004_report_what_needs_hand_help_and_invent_nothing(prefix):
         assert 1 <= e.line <= len(lines)
     if prefix == "004":
         e = next(e for e in result.report.entries if "Summary Table" in e.what)
-        assert e.skipped and "user counts" in e.became and "Services" in e.help
+        assert "10 stated costs at user counts" in e.became and "Services" in e.help
+        figures = result.plan.tables["usage_figures"].rows()
+        assert [(f["users"], f["value"], f["decimals"]) for f in figures][:3] == [(100, 20, 2), (500, 20, 2),
+                                                                                  (1_000, 20.02, 2)]
+        # with no service modelled yet, the audit lists every stated cost the plan cannot reproduce
+        assert sum(f.table == "usage_figures" for f in audit(result.plan)) == len(figures) == 20
 
 
 def _block_starts(text: str) -> list[int]:
@@ -191,3 +196,22 @@ def test_the_report_has_an_entry_for_every_table_list_and_code_block(path):
     reported = {e.line for e in result.report.entries}
     missing = [n for n in _block_starts(path.read_text(encoding="utf-8")) if n not in reported]
     assert not missing, f"{path.name}: no report entry for the blocks at lines {missing}"
+
+
+def test_seed_004_costs_at_user_counts_audited_against_the_vercel_sample():
+    """Seed 004's two tables of cost by user count, imported as stated usage figures into the
+    hand-built Vercel sample (which models the service): all but the seed's own two roundings agree."""
+    from vivim_planner.commands import insert_rows
+    from vivim_planner.engine.usage_audit import usage_findings
+    from vivim_planner.storage import PlanDocument
+
+    _, result = _seed("004")
+    doc = PlanDocument.open(REPO / "sample_models" / "vercel_per_user.vivim", readonly=True)
+    plan = doc.plan
+    doc.close()
+    n = len(plan.tables["usage_figures"])
+    rows = [{k: v for k, v in f.items() if k != "id"} for f in result.plan.tables["usage_figures"].rows()]
+    insert_rows(plan, "usage_figures", n, rows).apply(plan)
+    new = [(f.where, f.stated, round(f.computed, 4)) for f in usage_findings(plan) if f.row_id > n]
+    assert new == [("Step 6: Summary Table (All User Scales), 2,000 users (Total)", 20.98, 20.9891),
+                   ("Step 6: Summary Table (All User Scales), 20,000 users (Total)", 39.89, 39.8987)]

@@ -21,7 +21,7 @@ from .builder import DocumentReader, Milestone, budget_is_monthly
 from .classify import category_of
 
 TABLE_ORDER = ("milestones", "roles", "allocations", "build_items", "estimates", "operating_costs", "revenues",
-               "stated_figures")
+               "stated_figures", "usage_figures")
 
 
 @dataclass
@@ -189,7 +189,7 @@ def _clean(row: dict) -> dict:
 
 
 def _insert(plan: Plan, r: DocumentReader, table: str) -> None:
-    rows = r.rows[table]
+    rows = r.rows.get(table, [])
     if not rows:
         return
     try:

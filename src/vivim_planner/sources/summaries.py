@@ -135,10 +135,29 @@ def _usage_pricing(r: DocumentReader, b: Block, c: dict, what: str) -> None:
 
 
 def _by_users(r: DocumentReader, b: Block, c: dict, what: str) -> None:
-    r.report.add(b.line, what, f"not read: costs at {len(b.rows)} user counts are what the usage model computes, "
-                               f"not inputs", skipped=True,
-                 help="model the service behind them in Services (base fee, included quotas, unit prices) and "
-                      "compare on the Curves tab")
+    """``Users | ... | Total``: the document's monthly cost at each user count, kept as stated usage
+    figures (the total column, and a cost-per-user column if any) that the audit compares with
+    the usage model once the service behind them is entered."""
+    total = next((i for i in range(len(b.header) - 1, 0, -1) if has(b.header[i], ("total", "cost", "monthly"))
+                  and not has(b.header[i], ("per user", "/user"))), -1)
+    per_user = next((i for i in range(1, len(b.header)) if has(b.header[i], ("per user", "/user", "cost/user"))), -1)
+    n = 0
+    for row in b.rows:
+        users = count(_cell(row, 0))
+        if users != users:
+            continue
+        for col, metric in ((total, "monthly_cost"), (per_user, "cost_per_user")):
+            text = _cell(row, col) if col > 0 else ""
+            m = r.money(text) if text else None
+            if m is None or m.is_range or math.isnan(m.value):
+                continue
+            r.rows.setdefault("usage_figures", []).append(dict(
+                metric=metric, subject="", users=users, value=m.value, decimals=_decimals(text),
+                label=f"{r.heading()}, {users:,.0f} users ({b.header[col]})", _line=row.line))
+            n += 1
+    r.report.add(b.line, what, f"{n} stated costs at user counts (Stated usage), which the audit compares with the "
+                               f"usage model", help="model the service behind them in Services (base fee, included "
+                                                    "quotas, unit prices); until then the audit lists them")
 
 
 def _llm_pricing(r: DocumentReader, b: Block, c: dict, what: str) -> None:
