@@ -215,3 +215,23 @@ def test_seed_004_costs_at_user_counts_audited_against_the_vercel_sample():
     new = [(f.where, f.stated, round(f.computed, 4)) for f in usage_findings(plan) if f.row_id > n]
     assert new == [("Step 6: Summary Table (All User Scales), 2,000 users (Total)", 20.98, 20.9891),
                    ("Step 6: Summary Table (All User Scales), 20,000 users (Total)", 39.89, 39.8987)]
+
+
+def test_seed_002_finds_the_disagreements_of_the_hand_built_infra_sample():
+    """The hand-built infra_stages.vivim finds Stage 1-3's headline costs and Stage 3's Total at odds
+    with their components (low and high); imported, seed 002 finds the same four claims (at the
+    ranges' midpoints, which the components' midpoints add up to)."""
+    from vivim_planner.storage import PlanDocument
+
+    doc = PlanDocument.open(REPO / "sample_models" / "infra_stages.vivim", readonly=True)
+    sample = doc.plan
+    doc.close()
+
+    def claim(where: str) -> tuple[int, str]:
+        stage = int(re.search(r"(?:Stage |S)(\d)", where).group(1))
+        return stage, "total" if "Total" in where else "headline"
+
+    want = {claim(f.where) for f in audit(sample)}
+    _, result = _seed("002")
+    got = {claim(f.where) for f in audit(result.plan)}
+    assert want == got == {(1, "headline"), (2, "headline"), (3, "headline"), (3, "total")}

@@ -85,11 +85,9 @@ def _budgets(r: DocumentReader) -> None:
             value = value / 12 if m.per == "year" else value
             if has_ops and not m.is_range:
                 r.stated("operating_total", value, label, line=ms.budget_line, milestone=ms)
-            elif has_ops:
-                r.report.add(ms.budget_line, f"{ms.code} {m.remark or 'budget'}", f"a range ({m.low:,.2f} to "
-                             f"{m.high:,.2f} a month) kept in the notes: a stated monthly total is one figure",
-                             skipped=True)
-                ms.notes.append(f"{m.remark or 'Budget'}: {m.low:,.2f}-{m.high:,.2f} per month (as stated).")
+            elif has_ops:  # a range against lines that are ranges too: compared at the midpoints
+                r.stated("operating_total", value, f"{label} (midpoint of {m.low:,.0f}-{m.high:,.0f})",
+                         line=ms.budget_line, milestone=ms, decimals=1)
             elif not has_ops:
                 r.rows["operating_costs"].append(dict(milestone=ms.code, driver=m.remark or "Monthly cost",
                                                       calculation="as stated" + (" (range midpoint)" if m.is_range else ""),
