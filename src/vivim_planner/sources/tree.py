@@ -158,12 +158,32 @@ def _parser() -> MarkdownIt:
 _MD = None
 
 
+def _cut_wide_rows(text: str) -> tuple[str, dict[int, int]]:
+    """The text with every line of more than ``4 × MAX_COLUMNS`` cells cut after its first
+    ``MAX_COLUMNS + 1`` (so markdown-it's table rule, pure Python, never walks 10,000 columns),
+    and line -> its cell count for the lines cut. Line numbers are kept."""
+    limit = 4 * MAX_COLUMNS
+    if text.count("|") <= limit:
+        return text, {}
+    lines = text.split("\n")
+    wide: dict[int, int] = {}
+    for k, ln in enumerate(lines):
+        if ln.count("|") > limit:
+            stripped = ln.strip()
+            cells = stripped.count("|") + 1 - stripped.startswith("|") - stripped.endswith("|")
+            wide[k + 1] = cells
+            parts = ln.split("|", MAX_COLUMNS + 2)
+            lines[k] = "|".join(parts[:MAX_COLUMNS + 2]) + "|"
+    return "\n".join(lines), wide
+
+
 def blocks(text: str) -> list[Block]:
     """The document's blocks in order. Tables wider than :data:`MAX_COLUMNS` keep only their
     column count (``columns``) so the report can name them."""
     global _MD
     if _MD is None:
         _MD = _parser()
+    text, wide = _cut_wide_rows(text)
     tokens = _MD.parse(text)
     inline = _Inline(_MD)
     _inline_text = inline.text
@@ -205,7 +225,7 @@ def blocks(text: str) -> list[Block]:
                     else:
                         rows.append(Row(cells, row_line, bold_first))
                 j += 1
-            block = Block("table", line, columns=len(header))
+            block = Block("table", line, columns=wide.get(line, len(header)))
             if len(header) <= MAX_COLUMNS:
                 block.header, block.rows = header, rows
             out.append(block)
