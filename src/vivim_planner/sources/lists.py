@@ -21,10 +21,8 @@ def _split(item: str) -> tuple[str, str] | None:
     = $36,000`` (also with an em dash), or from ``$500 for the logo``; ``None`` without an amount."""
     text = item.replace("**", "").strip()
     kv = _KEY_VALUE.match(text)
-    if kv and parse_money(kv["value"]) is not None:
-        value = kv["value"]
-        tail = re.split(r"\s+(?:—|–|-)\s+|\s+\(", value)  # "$500 — one-off" keeps the amount part
-        return kv["key"].strip(), value if parse_money(tail[0]) is None else value
+    if kv and parse_money(kv["value"]) is not None:  # words after the amount stay its remark
+        return kv["key"].strip(), kv["value"]
     m = _LEADING_AMOUNT.match(text)
     if m and parse_money(m["calc"]) is not None:
         return m["label"].strip(), m["calc"]
