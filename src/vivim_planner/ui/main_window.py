@@ -16,6 +16,7 @@ from .doc_status import read_only_reason, status_tip, status_words, system_numbe
 from .actuals_tab import ActualsTab
 from .controller import PlanController
 from .grid import GridView, ReportView
+from .import_preview import add_import_action
 from .reports import AuditModel
 from .curves_tab import CurvesTab
 from .economics_tab import EconomicsTab, SensitivityTab
@@ -253,6 +254,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._add(file_menu, "&Export to Excel…", self.export_excel_dialog, None)
         self._add(file_menu, "&Import from Excel…", self.import_excel_dialog, None)
+        add_import_action(self, file_menu)  # File > Import document… (ui/import_preview.py)
         self._add(file_menu, "Export grid to &CSV…", self.export_csv_dialog, None)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit)
