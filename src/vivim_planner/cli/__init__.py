@@ -30,13 +30,14 @@ import sys
 from typing import Callable, Sequence
 
 from .. import __version__
-from . import curves, economics, reports, simulate, timeline, window, workbook
+from . import curves, economics, reports, simulate, team, timeline, window, workbook
 from .common import EXIT_ERROR, EXIT_OK, PROG, CliError, ViewScenario, one_line, scenario_arg
 
 COMMANDS = ("summary", "timeline", "audit", "screenshot", "curve", "chart", "export", "import", "compare",
             "tornado", "simulate")
 _OWN_SCENARIO = ("summary", "timeline", "audit", "compare", "tornado", "import", "simulate")  # these read --scenario themselves (or never)
 _MODULES = (reports, timeline, window, economics, simulate, curves, workbook)
+COMMANDS, _MODULES = team.register(COMMANDS, _MODULES)  # publish, pull (team plans)
 
 
 def build_parser() -> argparse.ArgumentParser:

