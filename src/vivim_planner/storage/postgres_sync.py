@@ -86,12 +86,17 @@ def _ago(seconds: float) -> str:
     return f"{round(s / 3600)} h ago"
 
 
-def _where(plan: Plan, table: str, rid: int, name: str | None) -> str:
+def _where(plan: Plan, table: str, rid: int, name: str | None, stored_row: dict | None = None) -> str:
+    """``Team!F7`` (a cell) or ``Team row 7``; a row this plan no longer holds is placed by the
+    server's row order (``stored_row["ord"]``)."""
     spec = SPECS[table]
     t = plan.tables[table]
-    if not t.has_id(rid):
+    if t.has_id(rid):
+        p = t.position(rid)
+    elif stored_row is not None and stored_row.get("ord") is not None:
+        p = int(stored_row["ord"])
+    else:
         return f"{spec.sheet}: a {spec.noun} row"
-    p = t.position(rid)
     return f"{spec.sheet}!{spec.address(p, name)}" if name else f"{spec.sheet} row {p + 2}"
 
 
@@ -147,7 +152,7 @@ def write_changes(cur: psycopg.Cursor, plan: Plan, plan_id: int, cs: ChangeSet, 
                 if mine:
                     o = mine[0]
                     detail = f" ({spec.field(o[1]).label} to {show(plan, table, o[1], o[3])})" if o[1] else ""
-                    problems.append(f"{_where(plan, table, rid, None)} was changed by {o[4]} {_ago(o[5])}{detail}; "
+                    problems.append(f"{_where(plan, table, rid, None, current[rid][1])} was changed by {o[4]} {_ago(o[5])}{detail}; "
                                     f"your {'delete' if yours == 'edit' else yours} was not applied")
                 continue
             for name in sorted(cells[rid], key=spec.column_index):
