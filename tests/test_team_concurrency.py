@@ -166,3 +166,19 @@ def test_a_team_line_whose_role_was_deleted_meanwhile_is_refused(two):
         sam.apply(set_cell(sam.plan, "allocations", rid, "role", name))
     assert snapshot(sam.plan) == snapshot(fresh(url).plan)
     assert not math.isnan(fte(sam, rid))
+
+
+def test_a_commit_reaches_the_other_client_as_its_changeset(two):
+    alex, sam, url = two
+    rid = int(alex.plan.allocations.ids[2])
+    alex.apply(set_cell(alex.plan, "allocations", rid, "fte", "1.5"))
+    cs = sam.poll(timeout=5)  # LISTEN/NOTIFY: wakes as soon as alex's commit is announced
+    assert cs.cells == {"allocations": {(rid, "fte")}} and not cs.inserted and not cs.deleted
+    assert fte(sam, rid) == 1.5 and sam.revision == alex.revision
+    assert compute(sam.plan).totals == compute(alex.plan).totals
+    assert not sam.poll()  # nothing new: an empty ChangeSet
+    mid = len(alex.plan.build_items) // 2
+    alex.apply(insert_rows(alex.plan, "build_items", mid, [{"description": "Inserted mid-table", "amount": "99"}]))
+    cs = sam.poll(timeout=5)
+    assert cs.structural("build_items") and cs.inserted["build_items"] == [int(alex.plan.build_items.ids[mid])]
+    assert snapshot(sam.plan) == snapshot(alex.plan)  # the row sits where alex put it

@@ -60,3 +60,42 @@ def test_open_team_plan_action_and_a_typed_edit_lands_on_the_server(qtbot, team_
     again = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
     assert again.plan.allocations.get(0, "fte") == 1.0
     again.close()
+
+
+def test_another_clients_edit_refreshes_exactly_that_cell_and_the_totals(qtbot, team_window, pg_server, pg_db):  # noqa: F811
+    w = team_window
+    grid = w.grids["allocations"]
+    model = grid.plan_model
+    other = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
+    rid = int(other.plan.allocations.ids[0])
+    signalled = []
+    model.dataChanged.connect(lambda a, b: signalled.append((a.row(), b.row())))
+    other.apply(set_cell(other.plan, "allocations", rid, "fte", "0.5"))
+    qtbot.waitUntil(lambda: model.index(0, FTE_COL).data() == "0.5", timeout=3000)
+    assert model.index(0, cost_col(model)).data() == "$30,600"
+    assert signalled and all(a == b == 0 for a, b in signalled)
+    assert compute(w.controller.plan).totals == compute(other.plan).totals
+    # alex types over the same cell without having seen a newer edit of sam's: refused, shown
+    other.apply(set_cell(other.plan, "allocations", rid, "fte", "2"))
+    w.team_link._drop_notifier()  # alex's window has not heard of it yet
+    type_into(qtbot, grid, 0, FTE_COL, "0.75")
+    assert "Team!F2 was changed to 2 by sam" in w.statusBar().currentMessage()
+    assert "your 0.75 was not applied" in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: model.index(0, FTE_COL).data() == "2", timeout=3000)
+    other.close()
+
+
+def test_history_view_lists_who_changed_which_cell(qtbot, team_window, pg_server, pg_db):  # noqa: F811
+    w = team_window
+    type_into(qtbot, w.grids["allocations"], 0, FTE_COL, "0.5")
+    other = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
+    other.apply(set_cell(other.plan, "milestones", int(other.plan.milestones.ids[0]), "name", "Prototype v2"))
+    w.history_action.trigger()
+    view = w.history_dock.widget()
+    qtbot.waitUntil(lambda: view.table.rowCount() >= 2 and view.table.item(0, 1).text() == "sam", timeout=3000)
+    rows = [[view.table.item(r, c).text() for c in range(6)] for r in range(view.table.rowCount())]
+    assert rows[0][1:5] == ["sam", "Milestones!B2", '"Foundation"', '"Prototype v2"']
+    assert rows[1][1:5] == ["alex", "Team!F2", "1", "0.5"]
+    w.resize(1400, 800)
+    w.grab().save("/tmp/team_history.png")
+    other.close()

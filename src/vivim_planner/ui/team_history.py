@@ -52,8 +52,8 @@ class HistoryView(QWidget):
             except Exception as e:  # noqa: BLE001 - the server went away between two checks
                 self.caption.setText(f"History not available: {e}")
                 return
-            self.caption.setText(f"<b>{doc.display()}</b>: the latest {len(self.entries)} changes, newest first "
-                                 f"(revision {doc.revision})")
+            self.caption.setText(f"<b>{doc.display()}</b>: the latest {len(self.entries)} changes, newest first; "
+                                 f"hover a row for its revision")
         self.table.setRowCount(len(self.entries))
         for r, e in enumerate(self.entries):
             when = e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -71,6 +71,7 @@ def show_history(window) -> QDockWidget:  # noqa: ANN001 - MainWindow
         dock = QDockWidget("History", window)
         dock.setObjectName("history_dock")
         dock.setWidget(HistoryView(window))
+        dock.setMinimumWidth(520)
         window.addDockWidget(Qt.RightDockWidgetArea, dock)
         window.history_dock = dock
     dock.widget().refresh()
