@@ -1,8 +1,8 @@
 """A throwaway PostgreSQL cluster for the team-plan tests and benchmarks.
 
 :class:`PgServer` runs ``initdb`` and ``pg_ctl`` from PostgreSQL's own binaries
-(``/usr/lib/postgresql/<N>/bin``, or ``$VIVIM_PG_BIN``) on a data folder under the test's temp
-folder, listening on 127.0.0.1 on a free port, trust authentication for local test roles
+(``/usr/lib/postgresql/<N>/bin``, or ``$VIVIM_PG_BIN``) on a data folder of the test's temp
+folder (as root: a ``postgres``-owned folder linked from it, see :meth:`PgServer._own_folder`), listening on 127.0.0.1 on a free port, trust authentication for local test roles
 (``alex``, ``sam``; ``carol`` needs her password; the superuser is ``vivim``). PostgreSQL refuses to run as root, so as root
 the cluster belongs to the ``postgres`` system user the Debian package creates.
 
@@ -20,6 +20,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,30 +60,38 @@ class PgServer:
         bindir = pg_bindir()
         if bindir is None:
             raise FileNotFoundError("PostgreSQL is not installed (no initdb; apt-get install postgresql)")
-        self.bindir, self.folder, self.fsync = bindir, Path(folder), fsync
+        self.bindir, self.fsync = bindir, fsync
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._owner, self._private = None, None
+        if os.geteuid() == 0:  # initdb and postgres refuse root: the cluster belongs to `postgres`
+            self._owner = pwd.getpwnam("postgres")
+            self._own_folder()
         self.data, self.log = self.folder / "data", self.folder / "server.log"
         self.port = free_port()
-        self._owner = None
-        if os.geteuid() == 0:  # initdb and postgres refuse root
-            self._owner = pwd.getpwnam("postgres")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if self._owner:
-            self._open_path_for_owner()
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync",
                   "--no-instructions")
         hba = self.data / "pg_hba.conf"
         lines = hba.read_text()
         hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + lines)
 
-    def _open_path_for_owner(self) -> None:
-        """Let the ``postgres`` user reach and own the cluster's folder (pytest's temp folders are
-        private to root): search permission on the parents, ownership of the folder itself."""
-        p = self.folder
-        os.chown(p, self._owner.pw_uid, self._owner.pw_gid)
-        for parent in p.parents:
-            mode = parent.stat().st_mode
-            if not mode & 0o001:
-                os.chmod(parent, (mode & 0o7777) | 0o001)
+    def _own_folder(self) -> None:
+        """pytest's temp folders are private to root (and other root test runs reset their
+        permissions), so the cluster lives in a folder of the ``postgres`` user's own under /tmp,
+        linked from the test's temp folder as ``cluster`` and removed by :meth:`remove`."""
+        self._private = Path(tempfile.mkdtemp(prefix="vivim-pg-"))
+        os.chown(self._private, self._owner.pw_uid, self._owner.pw_gid)
+        link = self.folder / "cluster"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(self._private)
+        self.folder = self._private
+
+    def remove(self) -> None:
+        """Stop the server and delete a cluster folder kept outside the test's temp folder."""
+        self.stop(mode="immediate")
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         kwargs = {}
@@ -163,7 +172,7 @@ _counter = itertools.count(1)
 def pg_server(tmp_path_factory):  # noqa: ANN001, ANN201
     server = start_server(tmp_path_factory.mktemp("pg"))
     yield server
-    server.stop()
+    server.remove()
 
 
 @pytest.fixture

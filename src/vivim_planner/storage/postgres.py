@@ -81,6 +81,7 @@ def _reason(e: BaseException) -> str:
     text = " ".join(str(e).split())
     if "FATAL:" in text:
         text = text.split("FATAL:", 1)[1].strip()
+    text = text.split(" This probably means")[0].replace("consuming input failed: ", "")
     return text or type(e).__name__
 
 
@@ -187,7 +188,12 @@ class TeamDocument:
             raise PlanFileError(f"{self.location.plan} is read-only ({self.readonly_reason}): {what} was not made")
         base = getattr(command, "_team_revision", self.revision)
         step, back = (command.apply, command.revert) if forward else (command.revert, command.apply)
-        self._prepare_ids()
+        try:
+            self._prepare_ids()
+        except psycopg.Error as e:
+            self._lost(e)
+            raise PlanFileError(f"{self.location.plan}: {what} was not made: the server {self.location.server()} cannot be reached "
+                                f"({_reason(e)}); the plan is read-only until it is back") from None
         try:
             cs = step(self.plan)
         except (KeyError, IndexError, ValueError):  # a row it names was deleted by someone else

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QToolBar
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QSizePolicy, QToolBar
 
 from ..domain import PlanError
 from ..storage.postgres_url import is_team_url
@@ -52,6 +52,7 @@ class TeamLink(QObject):
         self.banner.setObjectName("team_banner")
         self.banner_label = QLabel()
         self.banner_label.setWordWrap(True)
+        self.banner_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.banner_label.setStyleSheet("background: #fdecea; color: #7a1c12; padding: 6px; font-weight: bold;")
         self.banner.addWidget(self.banner_label)
         window.addToolBarBreak()
@@ -137,8 +138,9 @@ class TeamLink(QObject):
     def _show_state(self) -> None:
         doc = self.document
         if doc.offline:
-            self.banner_label.setText(f"Offline: {doc.offline}. Nothing you see is lost; edits are refused "
-                                      f"until the server answers (checked every {CHECK_MS // 1000} s).")
+            self.banner_label.setText(f"Offline: {doc.offline}. Every edit acknowledged before is on the server; "
+                                      f"new edits are refused with a message until it answers again (checked "
+                                      f"every {self.timer.interval() / 1000:g} s).")
             self.banner.show()
             self.window.show_message(f"Offline: {doc.offline}")
         else:
