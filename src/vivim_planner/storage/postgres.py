@@ -22,6 +22,7 @@ written into a plan, a message or the history (the author of a change is the ser
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,6 +103,7 @@ class TeamDocument:
         self.on_remote: Callable[[ChangeSet], None] | None = None  # changes read outside poll()
         self.on_close: Callable[[], None] | None = None  # the window drops its socket watch
         self.epoch = 0  # counts (re)connections: the listen socket changes with each
+        self.last_commit: tuple[int, ChangeSet] | None = None  # this document's last revision and its own ChangeSet
         self._listen_start()
 
     # -- opening --------------------------------------------------------------------------------
@@ -215,6 +217,7 @@ class TeamDocument:
             raise TeamConflict(f"{what.capitalize()} was not saved: another client changed the rows it depends on "
                                f"({_reason(e)})") from None
         command._team_revision = revision
+        self.last_commit = (revision, ChangeSet().merge(cs))
         if gap:
             cs.merge(gap)
         return cs
@@ -319,17 +322,19 @@ class TeamDocument:
         return self._listen.pgconn.socket
 
     def poll(self, timeout: float = 0.0) -> ChangeSet:
-        """Apply other clients' edits announced so far (waiting up to ``timeout`` seconds for a
-        first one); returns the ChangeSet of what changed here (empty: nothing new). A server
-        that went away turns the document offline (read-only) instead of raising."""
+        """Apply other clients' edits announced so far, waiting up to ``timeout`` seconds for a
+        new one if none is there yet; returns the ChangeSet of what changed here (empty: nothing
+        new). A server that went away turns the document offline (read-only) instead of raising."""
         if self.offline is not None:
             return ChangeSet()
         try:
-            notes = list(self._listen.notifies(timeout=timeout, stop_after=1)) if timeout else []
-            notes += list(self._listen.notifies(timeout=0))
-            payloads = [json.loads(n.payload) for n in notes]
-            if not any(p.get("rev", 0) > self.revision for p in payloads):
-                return ChangeSet()
+            deadline = time.monotonic() + timeout
+            payloads = [json.loads(n.payload) for n in self._listen.notifies(timeout=0)]
+            while not any(p.get("rev", 0) > self.revision for p in payloads):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return ChangeSet()
+                payloads += [json.loads(n.payload) for n in self._listen.notifies(timeout=left, stop_after=1)]
             fresh = sorted((p for p in payloads if p["rev"] > self.revision), key=lambda p: p["rev"])
             revs = [p["rev"] for p in fresh]
             if revs == list(range(self.revision + 1, revs[-1] + 1)) and all("changes" in p for p in fresh):
