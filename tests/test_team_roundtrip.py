@@ -142,3 +142,15 @@ def test_parse_url_keeps_other_parameters_and_drops_the_plan():
     assert "pw" not in loc.safe_url() and "sslmode=require" in loc.safe_url()
     with pytest.raises(PlanFileError, match="names no database"):
         parse_team_url("postgresql://alex@host")
+
+
+def test_the_window_command_takes_a_team_url(pg_server, pg_db, monkeypatch, capsys):  # noqa: F811
+    import vivim_planner.ui.app as app
+
+    calls = []
+    monkeypatch.setattr(app, "run_window", lambda path, dialogs=False: calls.append(path) or 0)
+    url = pg_server.url(pg_db, "alex", plan="kalei")
+    assert main([url]) == 2  # checked before the window opens: no such plan yet
+    assert "no team plans in this database yet" in capsys.readouterr().err and calls == []
+    assert main(["publish", str(sample_path("kalei")), url]) == 0
+    assert main([url]) == 0 and calls == [url]

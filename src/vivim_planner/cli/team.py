@@ -13,8 +13,6 @@ Every other command (and the window) opens a team plan by its URL as it opens a 
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 
 from .common import EXIT_OK, CliError, open_readonly, output_file
 
@@ -23,9 +21,9 @@ COMMANDS = ("publish", "pull")
 
 def _prompt(location) -> str | None:  # noqa: ANN001 - TeamLocation
     """Ask for the password on the terminal (never echoed); None without a terminal."""
-    if not sys.stdin.isatty():
-        return None
-    return getpass.getpass(f"Password for {location.server()}: ")
+    from ..storage.postgres_url import terminal_password_prompt
+
+    return terminal_password_prompt(location)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -87,6 +85,6 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
 
 def register(commands: tuple[str, ...], modules: tuple) -> tuple[tuple[str, ...], tuple]:
     """The CLI's command names and modules with these added (the one-line hook in ``cli``)."""
-    import sys as _sys
+    import sys
 
-    return commands + COMMANDS, modules + (_sys.modules[__name__],)
+    return commands + COMMANDS, modules + (sys.modules[__name__],)

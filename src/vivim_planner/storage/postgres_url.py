@@ -115,6 +115,16 @@ def needs_password(error: BaseException) -> bool:
     return "no password supplied" in text or "password authentication failed" in text
 
 
+def terminal_password_prompt(location: TeamLocation) -> str | None:
+    """Ask for the password on the terminal, not echoed; None without a terminal (CI, a pipe)."""
+    import getpass
+    import sys
+
+    if not sys.stdin or not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {location.server()}: ")
+
+
 def open_document(location: str, readonly: bool = False,
                   password_prompt: Callable[[TeamLocation], str | None] | None = None):  # noqa: ANN201
     """Open a plan file path or a team URL. ``password_prompt(location)`` is asked when the

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         for grid in self.grids.values():
             grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
         self.controller.changed.connect(self._clear_refusal)
-        install_team(self)  # File > Open Team Plan…, View > History…, offline banner (team_window.py)
+        install_team(self)  # File > Open Team Plan…, Team > History…, offline banner (team_window.py)
 
     def _fit_to_screen(self) -> None:
         screen = QApplication.primaryScreen()

@@ -1,4 +1,4 @@
-"""Team plans in the window: File > Open Team Plan…, View > History…, the offline banner and the
+"""Team plans in the window: File > Open Team Plan…, Team > History…, the offline banner and the
 live link that applies other clients' edits as they arrive.
 
 :func:`install_team` is the one hook :class:`~.main_window.MainWindow` calls; it adds the actions
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QSizePolicy, QToolBar
 
 from ..domain import PlanError
@@ -149,7 +150,7 @@ class TeamLink(QObject):
 
 
 def install_team(window) -> TeamLink:  # noqa: ANN001 - MainWindow
-    """Add File > Open Team Plan…, View > History… and the live link to ``window``."""
+    """Add File > Open Team Plan…, a Team menu (Open Team Plan…, History…) and the live link to ``window``."""
     from .team_history import show_history
 
     link = TeamLink(window)
@@ -162,11 +163,15 @@ def install_team(window) -> TeamLink:  # noqa: ANN001 - MainWindow
     act.triggered.connect(lambda: open_team_dialog(window))
     file_menu.insertAction(anchor, act)
     window.open_team_action = act
+    help_action = next(a for a in window.menuBar().actions() if a.text().replace("&", "") == "Help")
+    team_menu = QMenu("&Team", window)
+    window.menuBar().insertMenu(help_action, team_menu)
+    team_menu.addAction(act)
     hist = QAction("&History…", window)
     hist.setShortcut("Ctrl+H")
+    hist.setToolTip("Who changed which cell when (team plans)")
     hist.triggered.connect(lambda: show_history(window))
-    menus["View"].addSeparator()
-    menus["View"].addAction(hist)
+    team_menu.addAction(hist)
     window.history_action = hist
     return link
 
