@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QInputDialog
 
-from pg_server import pg_db, pg_server, start_server  # noqa: F401 - fixtures
+from pg_server import pg_db, pg_server  # noqa: F401 - fixtures
 from test_ui_window import FTE_COL, cost_col, type_into
 from ui_plans import small_plan_file
 from vivim_planner.commands import set_cell
@@ -98,4 +98,25 @@ def test_history_view_lists_who_changed_which_cell(qtbot, team_window, pg_server
     assert rows[1][1:5] == ["alex", "Team!F2", "1", "0.5"]
     w.resize(1400, 800)
     w.grab().save("/tmp/team_history.png")
+    other.close()
+
+
+def test_ctrl_z_after_a_remote_change_is_refused_in_the_status_bar(qtbot, team_window, pg_server, pg_db):  # noqa: F811
+    w = team_window
+    grid = w.grids["allocations"]
+    model = grid.plan_model
+    type_into(qtbot, grid, 0, FTE_COL, "0.5")
+    other = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
+    other.apply(set_cell(other.plan, "allocations", int(other.plan.allocations.ids[0]), "fte", "2"))
+    qtbot.waitUntil(lambda: model.index(0, FTE_COL).data() == "2", timeout=3000)
+    stack = w.controller.undo_stack
+    index = stack.index()
+    w.undo_action.trigger()
+    message = w.statusBar().currentMessage()
+    assert "Team!F2 was changed to 2 by sam" in message and "your undo to 1 was not applied" in message
+    qtbot.waitUntil(lambda: stack.index() == index, timeout=2000)  # the step stays undoable later
+    assert model.index(0, FTE_COL).data() == "2"
+    fresh = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
+    assert fresh.plan.allocations.get(0, "fte") == 2
+    fresh.close()
     other.close()

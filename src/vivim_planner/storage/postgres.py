@@ -24,8 +24,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -35,55 +33,14 @@ from psycopg.types.json import Jsonb
 from ..commands import ChangeSet, Command
 from ..domain import SPECS, Plan
 from .document import PlanDocument, PlanFileError
-from .postgres_io import check_schema, load_plan, publish_plan
-from .postgres_sync import NOTIFY_LIMIT, TeamConflict, changes_from_json, changes_json, read_changes, show, write_changes
-from .postgres_url import TeamLocation, needs_password, parse_team_url
+from .postgres_history import HistoryEntry, read_history
+from .postgres_io import check_schema, connect as _connect, load_plan, publish_plan, reason as _reason
+from .postgres_sync import NOTIFY_LIMIT, TeamConflict, changes_from_json, changes_json, read_changes, write_changes
+from .postgres_url import TeamLocation, parse_team_url
 
 ID_BLOCK = 100_000
 """Row ids a client reserves at a time (``vivim_plans.next_id``), so two clients adding rows at
 once never pick the same id."""
-CONNECT_TIMEOUT = 5  # seconds; libpq's connect_timeout
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One changed cell, row or setting: ``revision``, ``at`` (server time, aware), ``author``
-    (server user), ``label`` (the edit's undo text), ``where`` (``Team!F7``, ``Team row 9``,
-    ``Plan: currency``), ``old`` / ``new`` in words."""
-
-    revision: int
-    at: datetime
-    author: str
-    label: str
-    where: str
-    old: str
-    new: str
-
-
-def _connect(location: TeamLocation, password_prompt: Callable | None = None) -> tuple[psycopg.Connection, TeamLocation]:
-    tried_prompt = False
-    while True:
-        try:
-            conn = psycopg.connect(location.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
-                                   application_name="VIVIM Planner", **location.connect_kwargs())
-            return conn, location
-        except psycopg.OperationalError as e:
-            if needs_password(e) and password_prompt is not None and not tried_prompt:
-                tried_prompt = True
-                password = password_prompt(location)
-                if password:
-                    location = location.with_password(password)
-                    continue
-            raise PlanFileError(f"{location.display()}: cannot connect ({_reason(e)})") from None
-
-
-def _reason(e: BaseException) -> str:
-    """A connection error in one line, without libpq's repeated 'connection to server at' prefix."""
-    text = " ".join(str(e).split())
-    if "FATAL:" in text:
-        text = text.split("FATAL:", 1)[1].strip()
-    text = text.split(" This probably means")[0].replace("consuming input failed: ", "")
-    return text or type(e).__name__
 
 
 class TeamDocument:
@@ -418,28 +375,9 @@ class TeamDocument:
 
     # -- history --------------------------------------------------------------------------------
     def history(self, limit: int = 1000) -> list[HistoryEntry]:
-        """The latest ``limit`` changed cells, rows and settings, newest first."""
-        rows = self._conn.execute(
-            "SELECT h.revision, r.at, r.author, r.label, h.tbl, h.row_id, h.field, h.kind, h.old, h.new "
-            "FROM vivim_history h JOIN vivim_revisions r ON r.plan_id = h.plan_id AND r.revision = h.revision "
-            "WHERE h.plan_id = %s ORDER BY h.revision DESC, h.seq LIMIT %s", (self.plan_id, limit)).fetchall()
-        out = []
-        for rev, at, author, label, tbl, rid, name, kind, old, new in rows:
-            if tbl == "settings":
-                where, o, n = f"Plan: {name.replace('_', ' ')}", show(self.plan, tbl, name, old), show(self.plan, tbl, name, new)
-            elif tbl not in SPECS:
-                continue
-            else:
-                spec, t = SPECS[tbl], self.plan.tables[tbl]
-                here = t.has_id(rid)
-                if name:
-                    where = f"{spec.sheet}!{spec.address(t.position(rid), name)}" if here else f"{spec.sheet}: deleted row"
-                    o, n = show(self.plan, tbl, name, old), show(self.plan, tbl, name, new)
-                else:
-                    where = f"{spec.sheet} row {t.position(rid) + 2}" if here else f"{spec.sheet}: a row"
-                    o, n = ("", "added") if kind == "insert" else ("", "deleted")
-            out.append(HistoryEntry(rev, at, author, label, where, o, n))
-        return out
+        """The latest ``limit`` changed cells, rows and settings, newest first (see
+        :func:`.postgres_history.read_history`)."""
+        return read_history(self._conn, self.plan_id, self.plan, limit)
 
     # -- files ----------------------------------------------------------------------------------
     def checkpoint(self, truncate: bool = True) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Callable
 
 import numpy as np
 import psycopg
@@ -17,9 +18,41 @@ from psycopg.types.json import Jsonb
 
 from ..domain import ALL_TABLES, SPECS, Kind, Plan, PlanError, PlanSettings
 from .document import PlanFileError, _validate_loaded
+from .postgres_url import TeamLocation, needs_password
 from .postgres_schema import PG_FORMAT, PG_SCHEMA_VERSION, ddl_statements, table_name
 
+CONNECT_TIMEOUT = 5
+"""Seconds libpq waits for a server to answer a connection (``connect_timeout``)."""
 SCHEMA_LOCK = 0x5649_5649  # pg_advisory_xact_lock key while the layout is created ("VIVI")
+
+
+def connect(location: TeamLocation, password_prompt: Callable | None = None) -> tuple[psycopg.Connection, TeamLocation]:
+    """An autocommit connection to ``location``'s server and the location that worked (with the
+    password ``password_prompt(location)`` gave, asked once, if the server wanted one). Raises
+    :class:`PlanFileError` ``<where>: cannot connect (<libpq's reason>)``."""
+    tried_prompt = False
+    while True:
+        try:
+            conn = psycopg.connect(location.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                                   application_name="VIVIM Planner", **location.connect_kwargs())
+            return conn, location
+        except psycopg.OperationalError as e:
+            if needs_password(e) and password_prompt is not None and not tried_prompt:
+                tried_prompt = True
+                password = password_prompt(location)
+                if password:
+                    location = location.with_password(password)
+                    continue
+            raise PlanFileError(f"{location.display()}: cannot connect ({reason(e)})") from None
+
+
+def reason(e: BaseException) -> str:
+    """A connection error in one line, without libpq's repeated 'connection to server at' prefix."""
+    text = " ".join(str(e).split())
+    if "FATAL:" in text:
+        text = text.split("FATAL:", 1)[1].strip()
+    text = text.split(" This probably means")[0].replace("consuming input failed: ", "")
+    return text or type(e).__name__
 
 
 def stored(kind: Kind, value: object) -> object:
@@ -147,8 +180,3 @@ def load_plan(cur: psycopg.Cursor, plan_id: int, where: str) -> Plan:
     except PlanFileError as e:
         raise PlanFileError(str(e).replace("the file is corrupt", "the plan on the server is damaged")) from None
     return plan
-
-
-def value_json(kind: Kind, value: object) -> object:
-    """One value for the history's JSON columns."""
-    return stored(kind, value)
