@@ -37,7 +37,7 @@ COMMANDS = ("summary", "timeline", "audit", "screenshot", "curve", "chart", "exp
             "tornado", "simulate")
 _OWN_SCENARIO = ("summary", "timeline", "audit", "compare", "tornado", "import", "simulate")  # these read --scenario themselves (or never)
 _MODULES = (reports, timeline, window, economics, simulate, curves, workbook)
-COMMANDS, _MODULES = team.register(COMMANDS, _MODULES)  # publish, pull (team plans)
+COMMANDS, _MODULES, _OWN_SCENARIO = team.register(COMMANDS, _MODULES, _OWN_SCENARIO)  # publish, pull (team plans)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -83,8 +83,9 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
     p.set_defaults(func=cmd_pull)
 
 
-def register(commands: tuple[str, ...], modules: tuple) -> tuple[tuple[str, ...], tuple]:
-    """The CLI's command names and modules with these added (the one-line hook in ``cli``)."""
+def register(commands: tuple[str, ...], modules: tuple, own_scenario: tuple[str, ...]) -> tuple[tuple, tuple, tuple]:
+    """The CLI's command names, modules and commands without ``--scenario`` with these added
+    (the one-line hook in ``cli``): a plan is published and pulled as it is, never a scenario of it."""
     import sys
 
-    return commands + COMMANDS, modules + (sys.modules[__name__],)
+    return commands + COMMANDS, modules + (sys.modules[__name__],), own_scenario + COMMANDS
