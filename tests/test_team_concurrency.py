@@ -144,6 +144,10 @@ def test_rows_added_at_once_by_two_clients_get_distinct_ids_and_both_land(two):
     assert len(set(server.plan.build_items.ids.tolist())) == n + 3
     alex.poll(timeout=2)
     assert snapshot(alex.plan) == snapshot(sam.plan) == snapshot(server.plan)
+    # what an Excel import asks for a new row (Table.next_id) stays in each client's own block
+    ids = set(server.plan.build_items.ids.tolist())
+    mine, theirs = alex.plan.build_items.next_id(), sam.plan.build_items.next_id()
+    assert mine not in ids and theirs not in ids and abs(mine - theirs) >= 1000
 
 
 def test_a_setting_changed_by_both_refuses_the_second(two):

@@ -60,6 +60,8 @@ class TeamDocument:
         self.on_remote: Callable[[ChangeSet], None] | None = None  # changes read outside poll()
         self.on_close: Callable[[], None] | None = None  # the window drops its socket watch
         self.epoch = 0  # counts (re)connections: the listen socket changes with each
+        if not readonly:
+            self._prepare_ids()  # before anything (an import) asks the plan for a new id
         self.last_commit: tuple[int, ChangeSet] | None = None  # this document's last revision and its own ChangeSet
         self._listen_start()
 
@@ -256,8 +258,14 @@ class TeamDocument:
             start = self._conn.execute("UPDATE vivim_plans SET next_id = next_id + %s WHERE id = %s "
                                        "RETURNING next_id - %s", (ID_BLOCK, self.plan_id, ID_BLOCK)).fetchone()[0]
             self._ids = (start, start + ID_BLOCK)
-        for t in self.plan.tables.values():
-            t._max_id = self._ids[0] - 1
+        self._own_ids()
+
+    def _own_ids(self) -> None:
+        """Point every table's next id into this client's block (after each load or refresh, so
+        an Excel import's new rows also take ids nobody else can)."""
+        if self._ids is not None:
+            for t in self.plan.tables.values():
+                t._max_id = self._ids[0] - 1
 
     def _note_ids(self) -> None:
         top = max((t._max_id for t in self.plan.tables.values()), default=0)
@@ -302,6 +310,7 @@ class TeamDocument:
                                       [changes_from_json(p["changes"]) for p in fresh if p["client"] != self.client],
                                       self.display())
                 self.revision = revs[-1]
+                self._own_ids()
                 return cs
             return self._catch_up()
         except psycopg.OperationalError as e:
@@ -322,6 +331,7 @@ class TeamDocument:
             cs = read_changes(cur, self.plan, self.plan_id, [changes_from_json(c) for _r, client, c in rows
                                                             if client != self.client], self.display())
         self.revision = max(self.revision, rows[-1][0])
+        self._own_ids()
         return cs
 
     def _resync_all(self) -> None:
@@ -334,6 +344,7 @@ class TeamDocument:
         for name, t in fresh.tables.items():
             mine = self.plan.tables[name]
             mine.ids, mine._cols, mine._max_id, mine._pos_of_id = t.ids, t._cols, t._max_id, None
+        self._own_ids()
         if self.on_remote:
             everything = ChangeSet(settings=set(self.plan.settings.keys()))
             for name in fresh.tables:
