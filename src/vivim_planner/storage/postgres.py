@@ -169,8 +169,8 @@ class TeamDocument:
         except psycopg.OperationalError as e:
             self._restore(back, cs, reconnect=False)
             self._lost(e)
-            raise PlanFileError(f"{self.location.plan}: {what} was not saved: the server went away "
-                                f"({_reason(e)}); the plan is read-only until it is back") from None
+            raise PlanFileError(f"{self.location.plan}: {what} was not saved: the server {self.location.server()} "
+                                f"cannot be reached ({_reason(e)}); the plan is read-only until it is back") from None
         except psycopg.Error as e:  # a reference to a row deleted meanwhile, a unique name taken...
             self._restore(back, cs)
             raise TeamConflict(f"{what.capitalize()} was not saved: another client changed the rows it depends on "
