@@ -169,8 +169,9 @@ class TeamDocument:
         except psycopg.OperationalError as e:
             self._restore(back, cs, reconnect=False)
             self._lost(e)
-            raise PlanFileError(f"{self.location.plan}: {what} was not saved: the server {self.location.server()} "
-                                f"cannot be reached ({_reason(e)}); the plan is read-only until it is back") from None
+            raise PlanFileError(f"{self.location.plan}: {what} was not acknowledged: the server {self.location.server()} "
+                                f"cannot be reached ({_reason(e)}); the plan is read-only until it is back, and then "
+                                f"shows whether it landed") from None
         except psycopg.Error as e:  # a reference to a row deleted meanwhile, a unique name taken...
             self._restore(back, cs)
             raise TeamConflict(f"{what.capitalize()} was not saved: another client changed the rows it depends on "
@@ -307,7 +308,7 @@ class TeamDocument:
             if revs == list(range(self.revision + 1, revs[-1] + 1)) and all("changes" in p for p in fresh):
                 with self._conn.transaction():
                     cs = read_changes(self._conn.cursor(), self.plan, self.plan_id,
-                                      [changes_from_json(p["changes"]) for p in fresh if p["client"] != self.client],
+                                      [changes_from_json(p["changes"]) for p in fresh],
                                       self.display())
                 self.revision = revs[-1]
                 self._own_ids()
@@ -328,8 +329,10 @@ class TeamDocument:
                                (self.plan_id, self.revision, upto if upto is not None else 2 ** 62)).fetchall()
             if not rows:
                 return ChangeSet()
-            cs = read_changes(cur, self.plan, self.plan_id, [changes_from_json(c) for _r, client, c in rows
-                                                            if client != self.client], self.display())
+            # every revision after ours, our own included: one whose commit we never heard back
+            # from (the server went away during it) shows here whether it landed
+            cs = read_changes(cur, self.plan, self.plan_id, [changes_from_json(c) for _r, _client, c in rows],
+                              self.display())
         self.revision = max(self.revision, rows[-1][0])
         self._own_ids()
         return cs
