@@ -120,3 +120,27 @@ def test_ctrl_z_after_a_remote_change_is_refused_in_the_status_bar(qtbot, team_w
     assert fresh.plan.allocations.get(0, "fte") == 2
     fresh.close()
     other.close()
+
+
+def test_open_team_plan_asks_for_a_password_the_server_wants(qtbot, tmp_path, pg_server, pg_db, monkeypatch):  # noqa: F811
+    from pg_server import PASSWORD, PASSWORD_ROLE
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    url = pg_server.url(pg_db, PASSWORD_ROLE, plan="small")
+    publish_small(tmp_path, url.replace(f"{PASSWORD_ROLE}@", f"{PASSWORD_ROLE}:{PASSWORD}@"))
+    (tmp_path / "local").mkdir()
+    w = MainWindow(PlanDocument.open(small_plan_file(tmp_path / "local")))
+    qtbot.addWidget(w)
+    asked = []
+
+    def get_text(parent, title, label, *rest):  # noqa: ANN001, ANN002, ANN202
+        asked.append(title)
+        return (PASSWORD, True) if title == "Password" else (url, True)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    w.open_team_action.trigger()
+    assert asked == ["Open Team Plan", "Password"]
+    assert isinstance(w.controller.document, TeamDocument)
+    assert PASSWORD not in w.windowTitle() + w.statusBar().currentMessage()
+    w.close()
