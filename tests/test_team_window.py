@@ -144,3 +144,29 @@ def test_open_team_plan_asks_for_a_password_the_server_wants(qtbot, tmp_path, pg
     assert isinstance(w.controller.document, TeamDocument)
     assert PASSWORD not in w.windowTitle() + w.statusBar().currentMessage()
     w.close()
+
+
+def test_a_remote_edit_waits_while_the_cell_editor_is_open_and_the_typed_value_is_refused(
+        qtbot, team_window, pg_server, pg_db):  # noqa: F811
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    w = team_window
+    grid = w.grids["allocations"]
+    model = grid.plan_model
+    w.show_table("allocations")
+    grid.setCurrentIndex(model.index(0, FTE_COL))
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key_F2)
+    editor = next(e for e in grid.viewport().findChildren(QLineEdit) if e.isVisible())
+    other = TeamDocument.open(pg_server.url(pg_db, "sam", plan="small"))
+    other.apply(set_cell(other.plan, "allocations", int(other.plan.allocations.ids[0]), "fte", "0.5"))
+    qtbot.wait(600)
+    assert model.index(0, FTE_COL).data() == "1"  # not under the user's fingers
+    editor.selectAll()
+    qtbot.keyClicks(editor, "0.75")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: "was changed to 0.5 by sam" in w.statusBar().currentMessage(), timeout=3000)
+    assert "your 0.75 was not applied" in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: model.index(0, FTE_COL).data() == "0.5", timeout=3000)
+    other.close()

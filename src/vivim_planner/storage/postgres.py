@@ -62,6 +62,7 @@ class TeamDocument:
         self.epoch = 0  # counts (re)connections: the listen socket changes with each
         if not readonly:
             self._prepare_ids()  # before anything (an import) asks the plan for a new id
+        self.typing_since: int | None = None  # set by the window while a cell editor is open
         self.last_commit: tuple[int, ChangeSet] | None = None  # this document's last revision and its own ChangeSet
         self._listen_start()
 
@@ -147,7 +148,10 @@ class TeamDocument:
             "the redo" if forward else "the undo")
         if self.readonly:
             raise PlanFileError(f"{self.location.plan} is read-only ({self.readonly_reason}): {what} was not made")
-        base = getattr(command, "_team_revision", self.revision)
+        base = getattr(command, "_team_revision", None)
+        if base is None:  # a new edit: checked against what the user saw when typing began
+            base = self.revision if self.typing_since is None else min(self.typing_since, self.revision)
+            self.typing_since = None
         step, back = (command.apply, command.revert) if forward else (command.revert, command.apply)
         try:
             self._prepare_ids()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QSizePolicy, QToolBar
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit, QMessageBox, QSizePolicy, QToolBar
 
 from ..domain import PlanError
 from ..storage.postgres_url import is_team_url
@@ -99,11 +99,34 @@ class TeamLink(QObject):
         self._notifier = QSocketNotifier(fd, QSocketNotifier.Read, self)
         self._notifier.activated.connect(self.poll)
 
+    def _editing(self) -> bool:
+        """True while a grid's cell editor is open: other clients' edits wait until it closes,
+        so the typed value is checked against what the user saw (and refused if that changed)."""
+        from .grid import GridView
+
+        w = QApplication.focusWidget()
+        if w is None or isinstance(w, GridView):
+            return False
+        while w is not None and not isinstance(w, GridView):
+            w = w.parentWidget()
+        return w is not None
+
     def poll(self, *_args) -> None:  # noqa: ANN002
         """Apply what other clients committed; refresh the views from that ChangeSet."""
         doc = self.document
         if not is_team(doc):
             return
+        if self._editing():
+            if doc.typing_since is None:
+                doc.typing_since = doc.revision  # the value being typed is checked against this
+            if self._notifier is not None:
+                self._notifier.setEnabled(False)  # the socket stays readable: no busy loop meanwhile
+            QTimer.singleShot(200, self.poll)
+            return
+        if self._notifier is not None:
+            self._notifier.setEnabled(True)
+        if doc.typing_since is not None:  # an editor closed without committing (Escape)
+            QTimer.singleShot(500, lambda: setattr(doc, "typing_since", None))
         was_offline = doc.offline
         cs = doc.poll()
         if doc.offline and not was_offline:
@@ -113,9 +136,14 @@ class TeamLink(QObject):
         self._refresh(cs)
 
     def _refresh(self, cs) -> None:  # noqa: ANN001
+        """Recompute and refresh the views for another client's ChangeSet. A refusal in the
+        status bar stays (the window clears it after an edit of the user's own only)."""
         if cs:
+            message = self.window.statusBar().currentMessage()
             self.controller._after(cs)
             self.window._update_info()
+            if message and not self.window.statusBar().currentMessage():
+                self.window.show_message(message)
 
     def check(self) -> None:
         """Timer: notice a server that went away, reconnect one that came back."""
