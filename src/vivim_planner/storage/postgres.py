@@ -60,11 +60,15 @@ class TeamDocument:
         self.on_remote: Callable[[ChangeSet], None] | None = None  # changes read outside poll()
         self.on_close: Callable[[], None] | None = None  # the window drops its socket watch
         self.epoch = 0  # counts (re)connections: the listen socket changes with each
-        if not readonly:
-            self._prepare_ids()  # before anything (an import) asks the plan for a new id
         self.typing_since: int | None = None  # set by the window while a cell editor is open
         self.last_commit: tuple[int, ChangeSet] | None = None  # this document's last revision and its own ChangeSet
-        self._listen_start()
+        try:
+            if not readonly:
+                self._prepare_ids()  # before anything (an import) asks the plan for a new id
+            self._listen_start()
+            self._catch_up()  # what was committed between loading and LISTEN
+        except (psycopg.Error, PlanFileError) as e:
+            self._lost(e)
 
     # -- opening --------------------------------------------------------------------------------
     @classmethod
