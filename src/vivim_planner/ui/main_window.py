@@ -24,6 +24,7 @@ from .scenario_bar import ScenarioBar, ScenarioState, link_summary
 from .summary_tab import SummaryTab
 from .timeline_tab import TimelineTab
 from .uncertainty_tab import UncertaintyTab
+from .team_window import install_team
 from .table_model import PlanTableModel
 
 APP_NAME = "VIVIM Planner"
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         for grid in self.grids.values():
             grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
         self.controller.changed.connect(self._clear_refusal)
+        install_team(self)  # File > Open Team Plan…, Team > History…, offline banner (team_window.py)
 
     def _fit_to_screen(self) -> None:
         screen = QApplication.primaryScreen()
