@@ -155,6 +155,15 @@ class PlanDocument:
         self.path, self.plan, self.engine, self.readonly = Path(path), plan, engine, readonly
         self.readonly_reason = readonly_reason or ("opened read-only" if readonly else None)
         self._lock = lock
+        self._writer_due = False  # True: opened for editing, not written yet (read-only engine)
+        self._reader = None
+
+    def _writer(self) -> None:
+        """Switch from the read-only engine an unedited document reads with to the writing one."""
+        if self._writer_due and self.engine is self._reader:
+            self.engine.dispose()
+            self.engine = _engine(self.path)
+            self._writer_due = False
 
     # -- opening and creating --------------------------------------------------------------
     @classmethod
@@ -241,9 +250,8 @@ class PlanDocument:
                     _refuse_foreign_schema(path, conn.connection.driver_connection)  # rolls the upgrade back
             with engine.connect() as conn:
                 plan = _load(conn, path)
-            if not upgrade and not readonly:  # checked: now open it for writing
-                engine.dispose()
-                engine = _engine(path)
+            # a current file opened for editing stays on the read-only engine until the first
+            # edit (_writer), so opening and closing it leaves its bytes and time as they were
         except sqlite3.DatabaseError as e:
             engine.dispose()
             raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
@@ -257,7 +265,10 @@ class PlanDocument:
             if isinstance(getattr(e, "orig", None), sqlite3.Error):
                 raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
             raise
-        return cls(path, plan, engine, readonly, reason, lock)
+        doc = cls(path, plan, engine, readonly, reason, lock)
+        doc._writer_due = not upgrade and not readonly
+        doc._reader = engine
+        return doc
 
     # -- editing ---------------------------------------------------------------------------
     def apply(self, command: Command) -> ChangeSet:
@@ -287,6 +298,7 @@ class PlanDocument:
     def _persist(self, cs: ChangeSet) -> None:
         if self.readonly:
             raise PlanFileError(f"{self.path}: opened read-only")
+        self._writer()
         with self.engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             if cs.settings:
@@ -318,7 +330,7 @@ class PlanDocument:
         """Copy committed changes from the write-ahead log into the .vivim file itself, so a
         copy of the file taken while the app is open (mail, sync, backup) holds every edit.
         Runs after every committed command; ``truncate`` also empties the log (Save)."""
-        if self.readonly:
+        if self.readonly or self._writer_due and self.engine is self._reader:  # nothing written yet
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})")
@@ -356,10 +368,11 @@ class PlanDocument:
         self._lock = lock if lock.held else None
         self.engine = _engine(path)
         self.readonly, self.readonly_reason = False, None
+        self._writer_due = False
 
     def close(self) -> None:
         """Checkpoint and leave the file as a single self-contained file; give up the writer lock."""
-        if not self.readonly:
+        if not self.readonly and not (self._writer_due and self.engine is self._reader):
             _finish(self.engine)
         self.engine.dispose()
         if self._lock is not None:

@@ -27,6 +27,13 @@ from .table_model import PlanTableModel
 APP_NAME = "VIVIM Planner"
 MAX_RECENT = 8
 FILE_FILTER = f"VIVIM plans (*{SUFFIX});;All files (*)"
+SAVE_AS_FILTER = f"VIVIM plans (*{SUFFIX});;Excel workbook, a copy for others (*.xlsx)"
+
+
+def plan_file_name(path: Path) -> Path:
+    """``path`` with the plan suffix added when it has another one (``acme`` -> ``acme.vivim``,
+    ``acme.v2`` -> ``acme.v2.vivim``): a name the user typed is never cut."""
+    return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
 
 GRID_TABS = (  # tab title, [(table, caption)], hint
     ("Milestones", [("milestones", "")], "Phases with a month range and a target user count."),
@@ -65,6 +72,33 @@ ECONOMICS_TABS = (  # revenue, capital and scenarios; before the Economics and S
                    ("economics_figures", "Stated economics: margins, break-even, steps as the source prints them (audited)")],
      "Pick the scenario in the toolbar; every figure follows it. Duplicate… copies one with its overrides."),
 )
+
+
+def saved_words(document) -> str:  # noqa: ANN001 - PlanDocument
+    """What the title and the status bar say of the file: every edit is written as it is
+    made, so ``All changes saved`` (``Read-only`` for a plan that takes no edits)."""
+    return "Read-only" if document.readonly else "All changes saved"
+
+
+def recent_paths(settings: QSettings) -> list[str]:
+    """The Open Recent paths, newest first. QSettings hands a one-item list back as a plain
+    string after a relaunch (and may hold anything in a hand-edited file): always a list of
+    path strings here."""
+    value = settings.value("recent", [])
+    if isinstance(value, str):
+        value = [value] if value else []
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [str(p) for p in value if isinstance(p, str) and p]
+
+
+SAMPLE_TITLES = {
+    "vivim": "VIVIM: ten milestones, team and build costs",
+    "vivim_eur": "VIVIM in euros (decimal comma)",
+    "kalei": "Kalei: LLM usage, pricing tiers and economics",
+    "vercel_per_user": "Vercel Pro: cost per user of one service",
+    "infra_stages": "Infrastructure stages and a provider comparison",
+}
 
 
 class MainWindow(QMainWindow):
@@ -244,6 +278,8 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&New", self.new_plan, QKeySequence.New)
         self._add(file_menu, "&Open…", self.open_dialog, QKeySequence.Open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.samples_menu = file_menu.addMenu("Open Sa&mple")
+        self._fill_samples()
         self._add(file_menu, "&Save", self.save, QKeySequence.Save)
         self._add(file_menu, "Save &As…", self.save_as_dialog, QKeySequence.SaveAs)
         file_menu.addSeparator()
@@ -280,10 +316,12 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
 
     def _add(self, menu, text, slot, shortcut) -> QAction:  # noqa: ANN001
+        """A menu action calling ``slot()`` with no argument (``triggered`` carries a
+        ``checked`` flag that a slot with an optional parameter would take for its value)."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
         menu.addAction(action)
         return action
 
@@ -311,16 +349,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10_000)
 
     def _on_clean_changed(self, clean: bool) -> None:
-        self.setWindowModified(not clean)
+        """Every edit is in the file as soon as it is made: the window is never "modified"
+        (the title and status bar say "All changes saved" instead, and closing asks nothing)."""
+        self.setWindowModified(False)
 
     def _update_info(self, _changes=None) -> None:  # noqa: ANN001
         doc = self.controller.document
-        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}{title_mark(doc)}[*] — {APP_NAME}")
+        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}{title_mark(doc)} — {saved_words(doc)} — {APP_NAME}")
         if hasattr(self, "audit_view"):
             self._show_finding(self.audit_view.currentIndex())
         s = self.controller.plan.settings
         n = len(self.controller.findings)
-        self.status_info.setText(f"{status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
+        self.status_info.setText(f"{saved_words(doc)} · {status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
                                  f"{n} audit finding{'s' * (n != 1)}")
         self.status_info.setToolTip(status_tip(doc))
         self.audit_label.setText(
@@ -387,9 +427,7 @@ class MainWindow(QMainWindow):
                                                   FILE_FILTER)
             if not path:
                 return False
-        path = Path(path)
-        if path.suffix != SUFFIX:
-            path = path.with_suffix(SUFFIX)
+        path = plan_file_name(Path(path))
         try:
             doc = PlanDocument.create(path, Plan(PlanSettings(name=path.stem, number_locale=system_number_locale())),
                                       overwrite=True)
@@ -415,14 +453,22 @@ class MainWindow(QMainWindow):
 
     def save_as_dialog(self) -> None:
         doc = self.controller.document
-        path, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(doc.path), FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(doc.path), SAVE_AS_FILTER)
         if path:
             self.save_as(path)
 
     def save_as(self, path: str | Path) -> bool:
+        """Copy the plan to ``path`` and go on editing there. A name ending in ``.xlsx`` is
+        exported as a workbook instead (and editing stays in the plan file, as the message
+        says); any other name gets ``.vivim`` added (``acme.v2`` -> ``acme.v2.vivim``)."""
         path = Path(path)
-        if path.suffix != SUFFIX:
-            path = path.with_suffix(SUFFIX)
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            if not self.export_excel(path.with_suffix(".xlsx")):
+                return False
+            self.show_message(f"Exported a workbook to {path.with_suffix('.xlsx').name}; you go on editing "
+                              f"{self.controller.document.path.name} (File > Import from Excel reads a workbook back)")
+            return True
+        path = plan_file_name(path)
         try:
             self.controller.document.save_as(path)
         except PlanError as e:
@@ -434,22 +480,45 @@ class MainWindow(QMainWindow):
         self.show_message(f"Saved as {path}")
         return True
 
+    def _fill_samples(self) -> None:
+        from ..samples import sample_names
+
+        for name in sample_names():
+            action = self.samples_menu.addAction(SAMPLE_TITLES.get(name, name))
+            action.setToolTip("Opens your own copy; the bundled sample never changes")
+            action.triggered.connect(lambda _checked=False, name=name: self.open_sample(name))
+
+    def open_sample(self, name: str) -> bool:
+        """Open the user's own copy of bundled sample ``name`` (made on first use), never the
+        installed file."""
+        from .app import sample_working_copy
+
+        try:
+            path = sample_working_copy(name)
+        except (OSError, PlanError) as e:
+            QMessageBox.warning(self, "Cannot open sample", str(e))
+            return False
+        if not self.open_path(path):
+            return False
+        self.show_message(f"Sample {SAMPLE_TITLES.get(name, name)}: your own copy at {path}; the bundled file "
+                          f"stays as shipped")
+        return True
+
     def _settings(self) -> QSettings:
         return QSettings("VIVIM", APP_NAME)
 
     def _remember(self, path: Path) -> None:
-        s = self._settings()
-        recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
-        s.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
+        path = Path(path).resolve()
+        recent = [p for p in recent_paths(self._settings()) if p != str(path)]
+        self._settings().setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
         self._refresh_recent()
 
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
-        recent = self._settings().value("recent", []) or []
-        if isinstance(recent, str):
-            recent = [recent]
+        recent = recent_paths(self._settings())
         for p in recent:
-            self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
+            action = self.recent_menu.addAction(p)
+            action.triggered.connect(lambda _checked=False, p=p: self.open_path(p))
         self.recent_menu.setEnabled(bool(recent))
 
     # -- Excel and CSV (vivim_planner.excel does the work; these only ask where and report) ---------
