@@ -109,18 +109,32 @@ def run_window(path: str | None = None, dialogs: bool = False) -> int:
     return app.exec()
 
 
-def screenshot(plan_path: str, out_png: str, tab: str | None = None) -> None:
-    """Render the window on ``plan_path`` offscreen at 1280x800 on tab ``tab`` (default
-    Summary) and save it as PNG. Raises ``ValueError`` for an unknown tab and
-    :class:`PlanFileError` for a bad plan file; the plan file is opened read-only."""
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1280x720"`` -> (1280, 720). Raises ``ValueError`` naming the text for anything else
+    (each side 320 to 7680 px)."""
+    try:
+        w, h = (int(x) for x in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise ValueError(f"size {text!r}: write it as WIDTHxHEIGHT, e.g. 1280x720") from None
+    if not (320 <= w <= 7680 and 320 <= h <= 7680):
+        raise ValueError(f"size {text!r}: each side must be 320 to 7680 pixels")
+    return w, h
+
+
+def screenshot(plan_path: str, out_png: str, tab: str | None = None, size: tuple[int, int] = (1280, 800)) -> None:
+    """Render the window on ``plan_path`` offscreen at ``size`` (width, height in px) on view
+    ``tab`` (default the Dashboard) and save it as PNG. Raises ``ValueError`` for an unknown
+    view and :class:`PlanFileError` for a bad plan file; the plan file is opened read-only."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     doc = PlanDocument.open(plan_path, readonly=True)
     window = MainWindow(doc)
     try:
-        window.tabs.setCurrentIndex(window.tab_index(tab or "Summary"))
-        window.resize(1280, 800)
+        window.tabs.setCurrentIndex(window.tab_index(tab or "Dashboard"))
+        window.resize(*size)
         window.show()
+        app.processEvents()
+        window.resize(*size)
         app.processEvents()
         if not window.grab().save(str(out_png)):
             raise OSError(f"{out_png}: cannot write the PNG")

@@ -155,6 +155,10 @@ class GridView(QTableView):
     def setCurrentIndex(self, index) -> None:  # noqa: N802, ANN001
         super().setCurrentIndex(self._own(index))
 
+    def edit(self, index, *args):  # noqa: ANN001, ANN002, ANN201
+        """Open the editor of a view or plan-model index (Qt's own calls pass view indexes)."""
+        return super().edit(self._own(index), *args)
+
     def fit_columns(self) -> None:
         """Size columns to their contents once, judging by the first rows only (Qt would
         otherwise ask every row of a 20,000-line table); values that grow later widen their

@@ -8,13 +8,15 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QSplitter, QTabWidget, QTableView, QToolButton, QVBoxLayout, QHBoxLayout, QWidget)
+                               QSplitter, QTableView, QToolButton, QVBoxLayout, QHBoxLayout, QWidget)
 
 from ..domain import Plan, PlanError, PlanSettings
 from ..storage import SUFFIX, PlanDocument
 from .doc_status import read_only_reason, status_tip, status_words, system_number_locale, title_mark
 from .controller import PlanController
+from .dashboard import Dashboard
 from .grid import GridView, ReportView
+from .navigation import Navigator
 from .reports import AuditModel
 from .curves_tab import CurvesTab
 from .economics_tab import EconomicsTab, SensitivityTab
@@ -50,9 +52,9 @@ USAGE_TABS = (  # the operating-cost model by users; after the Audit, before its
     ("Infrastructure", [("infra_tiers", "Tiers: a tier runs from its users until the next one starts"),
                         ("infra_components", "Components of each tier (USD/month, low - high)")],
      "Tiers without users from are reference sets (not on the curve). Components with an option are alternatives."),
-    ("Services", [("service_plans", "Service plans (the cheapest plan of a service that fits is used)"),
-                  ("meters", "Meters: included quota, unit price per `Per` units over it, packages"),
-                  ("usage_drivers", "Usage drivers: what one user consumes per month")],
+    ("Services", [("usage_drivers", "Usage drivers: what one user consumes per month (meters price them)"),
+                  ("service_plans", "Service plans (the cheapest plan of a service that fits is used)"),
+                  ("meters", "Meters: included quota, unit price per `Per` units over it, packages")],
      "Plan cost = base fee + overage of each meter; a meter without a unit price is a hard limit."),
     ("LLM usage", [("llm_models", "Models (USD per million tokens)"), ("llm_activities", "Activities (tokens per session)"),
                    ("segments", "User segments"), ("segment_usage", "Sessions per user per month, by segment")],
@@ -76,8 +78,9 @@ ECONOMICS_TABS = (  # revenue, capital and scenarios; before the Economics and S
 
 def saved_words(document) -> str:  # noqa: ANN001 - PlanDocument
     """What the title and the status bar say of the file: every edit is written as it is
-    made, so ``All changes saved`` (``Read-only`` for a plan that takes no edits)."""
-    return "Read-only" if document.readonly else "All changes saved"
+    made, so ``All changes saved``; ``""`` for a plan that takes no edits (the title and the
+    status bar say read-only there)."""
+    return "" if document.readonly else "All changes saved"
 
 
 def recent_paths(settings: QSettings) -> list[str]:
@@ -110,32 +113,39 @@ class MainWindow(QMainWindow):
         self.scenario = ScenarioState(self.controller, self)  # first on controller.changed (scenario_bar.py)
         self.grids: dict[str, GridView] = {}
         self.setWindowIcon(QApplication.windowIcon())
-        self.tabs = QTabWidget(self)
-        self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
-        for title, tables, hint in GRID_TABS:
-            self.tabs.addTab(self._grid_tab(tables, hint), title)
+        self.nav = Navigator(self)
+        self.tabs = self.nav  # the QTabWidget calls (count, tabText, setCurrentIndex...) work on it
+        self.setCentralWidget(self.nav)
+        grid_tabs = {title: (tables, hint) for title, tables, hint in GRID_TABS + USAGE_TABS + ECONOMICS_TABS}
+
+        def grids(group: str, *titles: str) -> None:
+            for title in titles:
+                self.nav.add_view(group, title, self._grid_tab(*grid_tabs[title]))
+
+        self.dashboard = Dashboard(self.controller, self.scenario, self)
+        self.nav.add_view("Start", "Dashboard", self.dashboard, "The headline figures; click one to open its view")
+        grids("Plan", "Milestones", "Rate card", "Team", "Build costs")
         self.summary = SummaryTab(self.controller, self)
-        self.tabs.addTab(self.summary, "Summary")
-        self.tabs.addTab(self._audit_tab(), "Audit")
-        for title, tables, hint in USAGE_TABS:
-            self.tabs.addTab(self._grid_tab(tables, hint), title)
+        self.nav.add_view("Plan", "Summary", self.summary, "Plan settings and build cost by milestone")
+        grids("Run costs", "Operations", "Infrastructure", "Services", "LLM usage")
         self.curves = CurvesTab(self.controller, self)
-        self.tabs.addTab(self.curves, "Curves")
-        for title, tables, hint in ECONOMICS_TABS:
-            self.tabs.addTab(self._grid_tab(tables, hint), title)
+        self.nav.add_view("Run costs", "Curves", self.curves, "Monthly cost and cost per user against users")
+        grids("Money", "Revenue", "Capital")
         self.economics = EconomicsTab(self.controller, self.scenario, self)
-        self.tabs.addTab(self.economics, "Economics")
+        self.nav.add_view("Money", "Economics", self.economics, "Margins, break-even, runway")
         self.timeline = TimelineTab(self.controller, self)
-        self.tabs.addTab(self.timeline, "Timeline")
-        self.sensitivity = SensitivityTab(self.controller, self.scenario, self)
-        self.tabs.addTab(self.sensitivity, "Sensitivity")
+        self.nav.add_view("Money", "Timeline", self.timeline, "Every figure month by month")
         self.uncertainty = UncertaintyTab(self.controller, self)
-        self.tabs.addTab(self.uncertainty, "Uncertainty")
+        self.nav.add_view("Money", "Uncertainty", self.uncertainty, "Monte Carlo over the ranges")
+        grids("What if", "Scenarios", "Ranges")
+        self.sensitivity = SensitivityTab(self.controller, self.scenario, self)
+        self.nav.add_view("What if", "Sensitivity", self.sensitivity, "The inputs that move the plan most")
+        self.nav.add_view("Check", "Audit", self._audit_tab(), "Stated figures the plan does not reproduce")
         self.scenario_bar = ScenarioBar(self.scenario, self)
         self.addToolBar(self.scenario_bar)
         link_summary(self.scenario, self.summary)
-        self.tabs.setCurrentIndex(self.tab_index("Summary"))
+        self.dashboard.open_view.connect(lambda view: self.tabs.setCurrentIndex(self.tab_index(view)))
+        self.tabs.setCurrentIndex(self.tab_index("Dashboard"))
         self._build_actions()
         self.status_info = QLabel()
         self.statusBar().addPermanentWidget(self.status_info)
@@ -168,7 +178,9 @@ class MainWindow(QMainWindow):
         if current.isValid():
             from ..domain import column_letter
 
-            self.name_box.setText(f"{model.spec.sheet}!{column_letter(current.column())}{current.row() + 2}")
+            row = grid.source_row(current.row())  # the plan's row, whatever the view's sort
+            where = f"{column_letter(current.column())}{row + 2}" if row < model.rowCount() else "new row"
+            self.name_box.setText(f"{model.spec.sheet}!{where}")
 
     def _clear_refusal(self, _changes=None) -> None:  # noqa: ANN001
         """A successful edit clears an earlier refusal from the status bar."""
@@ -308,7 +320,9 @@ class MainWindow(QMainWindow):
         self._add(edit, "&Delete rows\tCtrl+-", lambda: self._grid_call("delete_selected_rows"), None)
 
         view = self.menuBar().addMenu("&View")
-        for i in range(self.tabs.count()):  # Ctrl+1...9 for the first nine tabs
+        for i in range(self.tabs.count()):  # Ctrl+1...9 for the first nine views
+            if i and self.nav.group_of(i) != self.nav.group_of(i - 1):
+                view.addSeparator()
             self._add(view, self.tabs.tabText(i), lambda _checked=False, i=i: self.tabs.setCurrentIndex(i),
                       QKeySequence(f"Ctrl+{i + 1}") if i < 9 else None)
         help_menu = self.menuBar().addMenu("&Help")
@@ -355,12 +369,13 @@ class MainWindow(QMainWindow):
 
     def _update_info(self, _changes=None) -> None:  # noqa: ANN001
         doc = self.controller.document
-        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}{title_mark(doc)} — {saved_words(doc)} — {APP_NAME}")
+        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}{title_mark(doc)}{' — ' + saved_words(doc) if saved_words(doc) else ''} — {APP_NAME}")
         if hasattr(self, "audit_view"):
             self._show_finding(self.audit_view.currentIndex())
         s = self.controller.plan.settings
         n = len(self.controller.findings)
-        self.status_info.setText(f"{saved_words(doc)} · {status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
+        saved = f"{saved_words(doc)} · " if saved_words(doc) else ""
+        self.status_info.setText(f"{saved}{status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
                                  f"{n} audit finding{'s' * (n != 1)}")
         self.status_info.setToolTip(status_tip(doc))
         self.audit_label.setText(
