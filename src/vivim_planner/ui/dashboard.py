@@ -64,7 +64,7 @@ def headlines(controller: PlanController) -> list[Headline]:
         out.append(Headline("runway", "Runway", runway, note, "Economics"))
         be = tl.operating_break_even_month
         out.append(Headline("break_even", "Break-even month", _month(tl, be) or "Not in the plan",
-                            f"month {be}: revenue covers the month's costs" if be else
+                            "first month revenue covers the month's costs" if be else
                             f"revenue stays below cost through {tl.labels[-1]}", "Economics"))
     rows = [p for p in periods(c.view_plan or plan, tl, r) if p.month]
     if rows:

@@ -188,36 +188,48 @@ class MainWindow(QMainWindow):
 
     # -- layout ----------------------------------------------------------------------------
     def _grid_tab(self, tables: list[tuple[str, str]], hint: str) -> QWidget:
+        """A page of one or more grids, each under a bar of its caption and row buttons, and
+        with its totals row (:class:`~vivim_planner.ui.totals.TotalsBar`); the page's hint on
+        top, wrapped, so no page is wider than a laptop screen."""
+        from .totals import TotalsBar
+
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        if hint:
+            h = QLabel(hint, page)
+            h.setWordWrap(True)
+            h.setStyleSheet("color: #5b6572;")
+            layout.addWidget(h)
         splitter = QSplitter(Qt.Vertical, page)
         for name, caption in tables:
             box = QWidget()
             v = QVBoxLayout(box)
             v.setContentsMargins(0, 0, 0, 0)
+            v.setSpacing(2)
             grid = GridView(PlanTableModel(self.controller, name), box)
             self.grids[name] = grid
             bar = QHBoxLayout()
             if caption:
-                label = QLabel(f"<b>{caption}</b>")
-                bar.addWidget(label)
+                label = QLabel(f"<b>{caption}</b>", box)
+                label.setWordWrap(True)
+                label.setMinimumWidth(120)
+                bar.addWidget(label, 1)
             for text, slot, tip in (("+ Row", grid.insert_row, "Insert a row below the current one (Ctrl++)"),
                                     ("− Rows", grid.delete_selected_rows, "Delete the selected rows (Ctrl+-)")):
                 b = QToolButton(box)
                 b.setText(text)
                 b.setToolTip(tip)
-                b.clicked.connect(slot)
+                b.clicked.connect(lambda _checked=False, slot=slot: slot())
                 bar.addWidget(b)
-            bar.addStretch(1)
-            if hint and name == tables[0][0]:
-                h = QLabel(hint)
-                h.setStyleSheet("color: #5b6572;")
-                bar.addWidget(h)
+            if not caption:
+                bar.addStretch(1)
             v.addLayout(bar)
             v.addWidget(grid)
+            v.addWidget(TotalsBar(grid, box))
             splitter.addWidget(box)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
         return page
 
     def _audit_tab(self) -> QWidget:
