@@ -96,17 +96,24 @@ class GridRows(QSortFilterProxyModel):
 
     def set_filter(self, column: int, text: str) -> None:
         """Show only rows whose ``column`` text contains ``text`` (empty: no filter there)."""
-        if text:
-            self.filters[column] = text.casefold()
-        else:
-            self.filters.pop(column, None)
-        self.invalidateFilter()
+        self._refilter(lambda: self.filters.__setitem__(column, text.casefold()) if text
+                       else self.filters.pop(column, None))
 
     def clear_view(self) -> None:
         """Back to every row in the plan's order."""
-        self.filters.clear()
-        self.invalidateFilter()
+        self._refilter(self.filters.clear)
         self.sort(-1)
+
+    def _refilter(self, change) -> None:  # noqa: ANN001
+        """Apply ``change()`` to the filters and refilter (Qt 6.9's begin/endFilterChange
+        where it has them, ``invalidateFilter`` before)."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:
+            change()
+            self.invalidateFilter()
 
     @property
     def is_plain(self) -> bool:

@@ -15,6 +15,7 @@ from ..storage import SUFFIX, PlanDocument
 from .doc_status import read_only_reason, status_tip, status_words, system_number_locale, title_mark
 from .controller import PlanController
 from .dashboard import Dashboard
+from .find import FindBar
 from .grid import GridView, ReportView
 from .navigation import Navigator
 from .reports import AuditModel
@@ -115,7 +116,14 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QApplication.windowIcon())
         self.nav = Navigator(self)
         self.tabs = self.nav  # the QTabWidget calls (count, tabText, setCurrentIndex...) work on it
-        self.setCentralWidget(self.nav)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.nav, 1)
+        self.find_bar = FindBar(self, central)
+        column.addWidget(self.find_bar)
+        self.setCentralWidget(central)
         grid_tabs = {title: (tables, hint) for title, tables, hint in GRID_TABS + USAGE_TABS + ECONOMICS_TABS}
 
         def grids(group: str, *titles: str) -> None:
@@ -327,6 +335,10 @@ class MainWindow(QMainWindow):
         self._add(edit, "&Copy\tCtrl+C", lambda: self._grid_call("copy_selection"), None)
         self._add(edit, "&Paste\tCtrl+V", lambda: self._grid_call("paste"), None)
         self._add(edit, "C&lear cells\tDelete", lambda: self._grid_call("clear_selection"), None)
+        edit.addSeparator()
+        self._add(edit, "&Find…", self.find_bar.start, QKeySequence.Find)
+        self._add(edit, "Find &next", lambda: self.find_bar.go(1), QKeySequence.FindNext)
+        self._add(edit, "Find pre&vious", lambda: self.find_bar.go(-1), QKeySequence.FindPrevious)
         edit.addSeparator()
         self._add(edit, "&Insert row\tCtrl++", lambda: self._grid_call("insert_row"), None)
         self._add(edit, "&Delete rows\tCtrl+-", lambda: self._grid_call("delete_selected_rows"), None)
