@@ -160,13 +160,23 @@ class GridView(QTableView):
         return super().edit(self._own(index), *args)
 
     def fit_columns(self) -> None:
-        """Size columns to their contents once, judging by the first rows only (Qt would
-        otherwise ask every row of a 20,000-line table); values that grow later widen their
-        column (:func:`widen_columns`)."""
+        """Size columns to their contents once per file, judging by the first rows only (Qt
+        would otherwise ask every row of a 20,000-line table), when the grid is first shown
+        (a window of 28 grids starts without measuring them all); values that grow later
+        widen their column (:func:`widen_columns`)."""
+        if not self.isVisible():
+            self._fit_due = True
+            return
+        self._fit_due = False
         self.horizontalHeader().setResizeContentsPrecision(100)
         self.resizeColumnsToContents()
         for c in range(self.rows.columnCount()):
             self.setColumnWidth(c, min(max(self.columnWidth(c) + 12, 70), 260))
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().showEvent(event)
+        if getattr(self, "_fit_due", False):
+            self.fit_columns()
 
     # -- keyboard --------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001

@@ -17,14 +17,9 @@ from .controller import PlanController
 from .dashboard import Dashboard
 from .find import FindBar
 from .grid import GridView, ReportView
-from .navigation import Navigator
+from .navigation import LazyPage, Navigator
 from .reports import AuditModel
-from .curves_tab import CurvesTab
-from .economics_tab import EconomicsTab, SensitivityTab
-from .scenario_bar import ScenarioBar, ScenarioState, link_summary
-from .summary_tab import SummaryTab
-from .timeline_tab import TimelineTab
-from .uncertainty_tab import UncertaintyTab
+from .scenario_bar import ScenarioBar, ScenarioState
 from .table_model import PlanTableModel
 
 APP_NAME = "VIVIM Planner"
@@ -105,6 +100,13 @@ SAMPLE_TITLES = {
 }
 
 
+def _view(module: str, name: str):  # noqa: ANN202 - a view class
+    """Class ``name`` of ``vivim_planner.ui.<module>``, imported when a view is first built."""
+    import importlib
+
+    return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+
+
 class MainWindow(QMainWindow):
     """The planner window over one :class:`PlanDocument`."""
 
@@ -133,25 +135,23 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(self.controller, self.scenario, self)
         self.nav.add_view("Start", "Dashboard", self.dashboard, "The headline figures; click one to open its view")
         grids("Plan", "Milestones", "Rate card", "Team", "Build costs")
-        self.summary = SummaryTab(self.controller, self)
-        self.nav.add_view("Plan", "Summary", self.summary, "Plan settings and build cost by milestone")
+        self.nav.add_lazy_view("Plan", "Summary", self._make_summary, "Plan settings and build cost by milestone")
         grids("Run costs", "Operations", "Infrastructure", "Services", "LLM usage")
-        self.curves = CurvesTab(self.controller, self)
-        self.nav.add_view("Run costs", "Curves", self.curves, "Monthly cost and cost per user against users")
+        self.nav.add_lazy_view("Run costs", "Curves", lambda: _view("curves_tab", "CurvesTab")(self.controller, self),
+                               "Monthly cost and cost per user against users")
         grids("Money", "Revenue", "Capital")
-        self.economics = EconomicsTab(self.controller, self.scenario, self)
-        self.nav.add_view("Money", "Economics", self.economics, "Margins, break-even, runway")
-        self.timeline = TimelineTab(self.controller, self)
-        self.nav.add_view("Money", "Timeline", self.timeline, "Every figure month by month")
-        self.uncertainty = UncertaintyTab(self.controller, self)
-        self.nav.add_view("Money", "Uncertainty", self.uncertainty, "Monte Carlo over the ranges")
+        self.nav.add_lazy_view("Money", "Economics", lambda: _view("economics_tab", "EconomicsTab")(
+            self.controller, self.scenario, self), "Margins, break-even, runway")
+        self.nav.add_lazy_view("Money", "Timeline", lambda: _view("timeline_tab", "TimelineTab")(self.controller, self),
+                               "Every figure month by month")
+        self.nav.add_lazy_view("Money", "Uncertainty", lambda: _view("uncertainty_tab", "UncertaintyTab")(
+            self.controller, self), "Monte Carlo over the ranges")
         grids("What if", "Scenarios", "Ranges")
-        self.sensitivity = SensitivityTab(self.controller, self.scenario, self)
-        self.nav.add_view("What if", "Sensitivity", self.sensitivity, "The inputs that move the plan most")
+        self.nav.add_lazy_view("What if", "Sensitivity", lambda: _view("economics_tab", "SensitivityTab")(
+            self.controller, self.scenario, self), "The inputs that move the plan most")
         self.nav.add_view("Check", "Audit", self._audit_tab(), "Stated figures the plan does not reproduce")
         self.scenario_bar = ScenarioBar(self.scenario, self)
         self.addToolBar(self.scenario_bar)
-        link_summary(self.scenario, self.summary)
         self.dashboard.open_view.connect(lambda view: self.tabs.setCurrentIndex(self.tab_index(view)))
         self.tabs.setCurrentIndex(self.tab_index("Dashboard"))
         self._build_actions()
@@ -172,6 +172,27 @@ class MainWindow(QMainWindow):
         for grid in self.grids.values():
             grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
         self.controller.changed.connect(self._clear_refusal)
+
+    # -- views built on first use (their charts import pyqtgraph) ------------------------------
+    def _make_summary(self) -> QWidget:
+        from .scenario_bar import link_summary
+        from .summary_tab import SummaryTab
+
+        summary = SummaryTab(self.controller, self)
+        link_summary(self.scenario, summary)
+        return summary
+
+    def built(self, title: str) -> bool:
+        """Whether view ``title`` exists yet (lazy views are built when first shown)."""
+        holder = self.nav.container(self.tab_index(title))
+        return not isinstance(holder, LazyPage) or holder.built is not None
+
+    summary = property(lambda self: self.nav.widget(self.tab_index("Summary")), doc="The Summary view (built on use).")
+    curves = property(lambda self: self.nav.widget(self.tab_index("Curves")), doc="The Curves view.")
+    economics = property(lambda self: self.nav.widget(self.tab_index("Economics")), doc="The Economics view.")
+    timeline = property(lambda self: self.nav.widget(self.tab_index("Timeline")), doc="The Timeline view.")
+    uncertainty = property(lambda self: self.nav.widget(self.tab_index("Uncertainty")), doc="The Uncertainty view.")
+    sensitivity = property(lambda self: self.nav.widget(self.tab_index("Sensitivity")), doc="The Sensitivity view.")
 
     def _fit_to_screen(self) -> None:
         screen = QApplication.primaryScreen()
@@ -656,6 +677,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, APP_NAME, f"<b>{APP_NAME}</b> {__version__}<br>Cost planning for startup founders.")
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
-        self.uncertainty.wait()  # a simulation still running reads a copy; let it end first
+        if self.built("Uncertainty"):
+            self.uncertainty.wait()  # a simulation still running reads a copy; let it end first
         self.controller.document.close()
         super().closeEvent(event)

@@ -1,8 +1,9 @@
 """The window's navigation: a sidebar of views grouped by the questions a founder asks
 (*Plan*, *Run costs*, *Money*, *What if*, *Check*) beside the page of the view picked.
 
-A view joins with one call, ``window.nav.add_view("Money", "Plan vs actual", widget)``; it
-lands at the end of its group (a new group goes at the end). :class:`Navigator` also answers
+A view joins with one call, ``window.nav.add_view("Money", "Plan vs actual", widget)`` (or
+``add_lazy_view(group, title, factory)`` to build it on first show); it lands at the end of
+its group (a new group goes at the end). :class:`Navigator` also answers
 the ``QTabWidget`` calls the window and its tests use (``count``, ``widget``, ``indexOf``,
 ``currentIndex``, ``setCurrentIndex``, ``currentWidget``, ``setCurrentWidget``, ``tabText``,
 ``setTabText``, ``currentChanged``), with indexes in the sidebar's order.
@@ -10,15 +11,41 @@ the ``QTabWidget`` calls the window and its tests use (``count``, ``widget``, ``
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QStackedWidget, QTreeWidget, QTreeWidgetItem,
-                               QWidget)
+                               QVBoxLayout, QWidget)
 
 GROUPS = ("Start", "Plan", "Run costs", "Money", "What if", "Check")
 """The sidebar's groups in order; :meth:`Navigator.add_view` adds any other at the end."""
 
 SIDEBAR_WIDTH = 168  # px: the longest title ("Infrastructure", "Uncertainty (1,000)") fits
+
+
+class LazyPage(QWidget):
+    """A view built on first use: ``factory()`` makes the real page (with its charts and
+    their imports) the first time it is shown or asked for by :meth:`page`."""
+
+    def __init__(self, factory: Callable[[], QWidget], parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.factory = factory
+        self.built: QWidget | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+
+    def page(self) -> QWidget:
+        """The real page, built now if it was not yet."""
+        if self.built is None:
+            self.built = self.factory()
+            self.layout().addWidget(self.built)
+        return self.built
+
+
+def real_page(widget: QWidget) -> QWidget:
+    """The page a sidebar entry shows (a lazy view's real page, built if need be)."""
+    return widget.page() if isinstance(widget, LazyPage) else widget
 
 
 class Navigator(QWidget):
@@ -95,16 +122,26 @@ class Navigator(QWidget):
         by_item = {id(item): name for name, item in self._groups.items()}
         return [by_item[id(self.sidebar.topLevelItem(i))] for i in range(self.sidebar.topLevelItemCount())]
 
+    def add_lazy_view(self, group: str, title: str, factory: Callable[[], QWidget], tip: str = "") -> int:
+        """As :meth:`add_view`, for a page ``factory()`` builds when it is first shown (or
+        asked for): the window starts without importing its charts."""
+        return self.add_view(group, title, LazyPage(factory), tip)
+
+    def container(self, index: int) -> QWidget:
+        """The sidebar entry's own widget (a lazy view's holder, built or not)."""
+        return self._pages[index]
+
     # -- QTabWidget's calls ----------------------------------------------------------------
     def count(self) -> int:
         return len(self._pages)
 
     def widget(self, index: int) -> QWidget | None:
-        return self._pages[index] if 0 <= index < len(self._pages) else None
+        """The view's page (built now if it is a lazy one)."""
+        return real_page(self._pages[index]) if 0 <= index < len(self._pages) else None
 
     def indexOf(self, widget: QWidget) -> int:  # noqa: N802
         for i, page in enumerate(self._pages):
-            if page is widget:
+            if page is widget or isinstance(page, LazyPage) and page.built is widget and widget is not None:
                 return i
         return -1
 
@@ -122,7 +159,8 @@ class Navigator(QWidget):
         return self.indexOf(self.stack.currentWidget())
 
     def currentWidget(self) -> QWidget | None:  # noqa: N802
-        return self.stack.currentWidget()
+        current = self.stack.currentWidget()
+        return real_page(current) if current is not None else None
 
     def setCurrentIndex(self, index: int) -> None:  # noqa: N802
         if 0 <= index < len(self._items):
@@ -139,6 +177,7 @@ class Navigator(QWidget):
                 self.sidebar.setCurrentItem(item.child(0))
             return
         index = next(i for i, it in enumerate(self._items) if it is item)
+        real_page(self._pages[index])
         if self.stack.currentWidget() is not self._pages[index]:
             self.stack.setCurrentWidget(self._pages[index])
             self.currentChanged.emit(index)
