@@ -126,3 +126,23 @@ def test_dashboard_figures_are_the_summary_and_the_timeline(qtbot):
     card = w.dashboard.cards["runway"]
     qtbot.mouseClick(card, Qt.LeftButton)
     assert w.tabs.currentWidget() is w.economics  # each figure links to its view
+
+
+def test_screenshot_command_takes_a_size(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "economics.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "data")}
+    run = subprocess.run([sys.executable, "-m", "vivim_planner", "screenshot", str(sample_path("vivim")), str(out),
+                          "--tab", "Economics", "--size", "1280x720"], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 720)
+    bad = subprocess.run([sys.executable, "-m", "vivim_planner", "screenshot", str(sample_path("vivim")), str(out),
+                          "--size", "wide"], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and "size 'wide': write it as WIDTHxHEIGHT" in bad.stderr

@@ -64,7 +64,7 @@ def last_plan() -> Path | None:
     """The plan the window had open last (the newest Open Recent entry that still exists)."""
     from PySide6.QtCore import QSettings
 
-    from .main_window import recent_paths
+    from .file_actions import recent_paths
 
     for p in recent_paths(QSettings("VIVIM", APP_NAME)):
         if Path(p).is_file():
