@@ -31,10 +31,11 @@ def find_cells(window, text: str) -> list[Match]:  # noqa: ANN001 - MainWindow
     needle = text.casefold().strip()
     if not needle:
         return []
+    grids = list(window.grids.items())  # builds grid pages not shown yet (not the chart views)
     order = []
-    for i in range(window.tabs.count()):
-        page = window.tabs.widget(i)
-        order += [(name, g) for name, g in window.grids.items() if page.isAncestorOf(g) and (name, g) not in order]
+    for i in range(window.nav.count()):
+        page = window.nav.container(i)
+        order += [(name, g) for name, g in grids if page.isAncestorOf(g) and (name, g) not in order]
     out = []
     for name, grid in order:
         m = grid.plan_model

@@ -120,7 +120,11 @@ class GridRows(QSortFilterProxyModel):
         """True when the rows are the plan's, all of them, in its order."""
         return not self.filters and self.sortColumn() < 0
 
+    _HEADER_ROLES = frozenset({R.DISPLAY, R.TOOLTIP, R.FONT})  # the roles the plan's model answers
+
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802, ANN001
+        if role not in self._HEADER_ROLES:
+            return None
         text = super().headerData(section, orientation, role)
         if orientation == Qt.Horizontal and role == R.DISPLAY and section in self.filters:
             return f"{text} (filtered)"

@@ -4,6 +4,8 @@ status bar say "All changes saved" (every edit is in the file as it is made)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
@@ -61,6 +63,30 @@ ECONOMICS_TABS = (  # revenue, capital and scenarios; before the Economics and S
 )
 
 
+class GridIndex(Mapping):
+    """``window.grids``: table name -> its :class:`GridView`; a grid's page is built when its
+    grid is first asked for (or its view first shown). ``built`` holds the grids made so far."""
+
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.built: dict[str, GridView] = {}
+        self.page_of: dict[str, str] = {}  # table -> the title of the view holding its grid
+
+    def __getitem__(self, table: str) -> GridView:
+        if table not in self.built and table in self.page_of:
+            self.window.nav.widget(self.window.tab_index(self.page_of[table]))
+        return self.built[table]
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(list(self.page_of) + [t for t in self.built if t not in self.page_of])
+
+    def __len__(self) -> int:
+        return len(set(self.page_of) | set(self.built))
+
+    def __contains__(self, table: object) -> bool:
+        return table in self.page_of or table in self.built
+
+
 def _view(module: str, name: str):  # noqa: ANN202 - a view class
     """Class ``name`` of ``vivim_planner.ui.<module>``, imported when a view is first built."""
     import importlib
@@ -75,7 +101,7 @@ class MainWindow(FileActions, QMainWindow):
         super().__init__()
         self.controller = PlanController(document, self)
         self.scenario = ScenarioState(self.controller, self)  # first on controller.changed (scenario_bar.py)
-        self.grids: dict[str, GridView] = {}
+        self.grids = GridIndex(self)
         self.setWindowIcon(QApplication.windowIcon())
         self.nav = Navigator(self)
         self.tabs = self.nav  # the QTabWidget calls (count, tabText, setCurrentIndex...) work on it
@@ -89,9 +115,12 @@ class MainWindow(FileActions, QMainWindow):
         self.setCentralWidget(central)
         grid_tabs = {title: (tables, hint) for title, tables, hint in GRID_TABS + USAGE_TABS + ECONOMICS_TABS}
 
-        def grids(group: str, *titles: str) -> None:
+        def grids(group: str, *titles: str) -> None:  # grid pages are built when first shown or asked for
             for title in titles:
-                self.nav.add_view(group, title, self._grid_tab(*grid_tabs[title]))
+                tables, hint = grid_tabs[title]
+                self.nav.add_lazy_view(group, title, lambda tables=tables, hint=hint: self._grid_tab(tables, hint))
+                for name, _caption in tables:
+                    self.grids.page_of[name] = title
 
         self.dashboard = Dashboard(self.controller, self.scenario, self)
         self.nav.add_view("Start", "Dashboard", self.dashboard, "The headline figures; click one to open its view")
@@ -130,8 +159,6 @@ class MainWindow(FileActions, QMainWindow):
         self.name_box.setMinimumWidth(110)
         self.name_box.setToolTip("The current cell, as messages and Excel name it")
         self.statusBar().addWidget(self.name_box)
-        for grid in self.grids.values():
-            grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
         self.controller.changed.connect(self._clear_refusal)
 
     # -- views built on first use (their charts import pyqtgraph) ------------------------------
@@ -198,8 +225,7 @@ class MainWindow(FileActions, QMainWindow):
             v = QVBoxLayout(box)
             v.setContentsMargins(0, 0, 0, 0)
             v.setSpacing(2)
-            grid = GridView(PlanTableModel(self.controller, name), box)
-            self.grids[name] = grid
+            grid = self._new_grid(name, box)
             bar = QHBoxLayout()
             if caption:
                 label = QLabel(f"<b>{caption}</b>", box)
@@ -221,6 +247,12 @@ class MainWindow(FileActions, QMainWindow):
             splitter.addWidget(box)
         layout.addWidget(splitter, 1)
         return page
+
+    def _new_grid(self, table: str, parent: QWidget) -> GridView:
+        grid = GridView(PlanTableModel(self.controller, table), parent)
+        self.grids.built[table] = grid
+        grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
+        return grid
 
     def _audit_tab(self) -> QWidget:
         page = QWidget()
@@ -257,8 +289,7 @@ class MainWindow(FileActions, QMainWindow):
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(QLabel("<b>Figures the source states</b> (what the audit checks; edit to correct a stated figure)"))
-        grid = GridView(PlanTableModel(self.controller, "stated_figures"), box)
-        self.grids["stated_figures"] = grid
+        grid = self._new_grid("stated_figures", box)
         v.addWidget(grid)
         splitter.addWidget(box)
         box = QWidget()
@@ -266,8 +297,7 @@ class MainWindow(FileActions, QMainWindow):
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(QLabel("<b>Usage figures the source states</b> (costs, quantities and per-user figures of "
                            "the tiers, services and LLM usage at a number of users)"))
-        grid = GridView(PlanTableModel(self.controller, "usage_figures"), box)
-        self.grids["usage_figures"] = grid
+        grid = self._new_grid("usage_figures", box)
         v.addWidget(grid)
         splitter.addWidget(box)
         splitter.setSizes([450, 220, 220])
@@ -396,7 +426,7 @@ class MainWindow(FileActions, QMainWindow):
         self._update_info()  # sets the title too
         if doc.readonly:
             self.show_message(read_only_reason(doc))
-        for grid in self.grids.values():
+        for grid in self.grids.built.values():
             grid.fit_columns()
         self.audit_view.resizeColumnsToContents()
 
