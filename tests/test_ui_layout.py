@@ -146,3 +146,26 @@ def test_screenshot_command_takes_a_size(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "vivim_planner", "screenshot", str(sample_path("vivim")), str(out),
                           "--size", "wide"], capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "size 'wide': write it as WIDTHxHEIGHT" in bad.stderr
+
+
+def test_the_window_starts_without_the_chart_and_excel_stacks(tmp_path):
+    """Charts (pyqtgraph), the workbook stack and the chart views load when first used."""
+    import os
+    import subprocess
+    import sys
+
+    import shutil
+
+    plan = tmp_path / "vivim.vivim"
+    shutil.copyfile(sample_path("vivim"), plan)  # opened for editing: never the bundled file
+    code = ("import sys\nfrom vivim_planner.ui.app import application, open_start_document\n"
+            "from vivim_planner.ui.main_window import MainWindow\napp = application()\n"
+            f"doc, _ = open_start_document({str(plan)!r})\nw = MainWindow(doc)\nw.show()\napp.processEvents()\n"
+            "heavy = [m for m in ('pyqtgraph', 'xlsxwriter', 'openpyxl', 'vivim_planner.excel', "
+            "'vivim_planner.ui.curves_tab', 'vivim_planner.ui.economics_tab') if m in sys.modules]\n"
+            "print('HEAVY', heavy)\nw.tabs.setCurrentIndex(w.tab_index('Curves'))\n"
+            "print('AFTER', 'pyqtgraph' in sys.modules)\ndoc.close()\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "data")}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert "HEAVY []" in run.stdout, run.stdout + run.stderr
+    assert "AFTER True" in run.stdout
