@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHeaderView, QMenu,
                                QStyledItemDelegate, QTableView)
@@ -101,6 +101,9 @@ class GridView(QTableView):
     :meth:`source_row` and :meth:`view_index`.
     """
 
+    fitted = Signal()
+    """Emitted after the columns were sized to their contents (the totals row follows)."""
+
     def __init__(self, model: PlanTableModel, parent=None):  # noqa: ANN001
         super().__init__(parent)
         self.rows = GridRows(model, self)
@@ -172,6 +175,7 @@ class GridView(QTableView):
         self.resizeColumnsToContents()
         for c in range(self.rows.columnCount()):
             self.setColumnWidth(c, min(max(self.columnWidth(c) + 12, 70), 260))
+        self.fitted.emit()
 
     def showEvent(self, event) -> None:  # noqa: N802, ANN001
         super().showEvent(event)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ..domain import Kind
@@ -72,6 +72,7 @@ class TotalsBar(QWidget):
         rows = grid.rows
         for signal in (rows.dataChanged, rows.rowsInserted, rows.rowsRemoved, rows.layoutChanged, rows.modelReset):
             signal.connect(lambda *_a: self._due.start(0))
+        grid.fitted.connect(self.refresh)
         grid.horizontalHeader().sectionResized.connect(lambda *_a: self.update())
         grid.horizontalScrollBar().valueChanged.connect(lambda *_a: self.update())
         self.refresh()
@@ -79,6 +80,13 @@ class TotalsBar(QWidget):
     def refresh(self) -> None:
         """Recompute the sums (after a burst of edits, once)."""
         self.values = totals(self.grid)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        for col in self.values:  # a total wider than its column widens it, as a cell's value does
+            need = metrics.horizontalAdvance(self.text(col)) + 14
+            if need > self.grid.columnWidth(col):
+                self.grid.setColumnWidth(col, min(need, 420))
         shown = self.grid.rows.rowCount() - 1
         self.setToolTip(f"Totals of the {shown} row{'s' * (shown != 1)} shown"
                         + (" (filtered)" if self.grid.rows.filters else ""))
