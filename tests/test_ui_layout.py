@@ -98,6 +98,10 @@ def test_sidebar_groups_the_views_and_a_click_opens_one(qtbot):
     assert w.tabs.currentWidget() is w.economics
     qtbot.keyClick(sidebar, Qt.Key_Down)
     assert w.tabs.currentWidget() is w.timeline
+    w.show_table("meters")
+    QApplication.processEvents()
+    services = [w.grids[t].mapTo(w, QPoint(0, 0)).y() for t in ("usage_drivers", "service_plans", "meters")]
+    assert services == sorted(set(services))  # a meter prices a driver: drivers first, read top-down
 
 
 def test_one_call_registers_a_new_view(qtbot):
