@@ -144,7 +144,7 @@ class EconomicsTab(QWidget):
         outer.addWidget(self.title)
         cards = QGridLayout()
         self.cards = {k: _Card(t, self) for k, t in (
-            ("be_subs", "Break-even subscribers"), ("be_month", "Break-even month"), ("runway", "Runway"),
+            ("be_subs", "Break-even subscribers"), ("be_month", "Operating break-even"), ("runway", "Runway"),
             ("fixed", "Fixed monthly cost"), ("cost", "Total cost"), ("dividend", "Dividend pool"))}
         for i, card in enumerate(self.cards.values()):
             cards.addWidget(card, i // 3, i % 3)  # two rows of three: fits beside a sidebar at 1280 px
@@ -213,8 +213,10 @@ class EconomicsTab(QWidget):
                                   f"cover {fmt.money(e.fixed_monthly_cost, cur, 2)}/month at "
                                   f"{fmt.money(e.contribution_per_subscriber, cur, 2)} each"
                                   if e.break_even_subscribers is not None else "no paid tier covers its cost")
+        cash_be = e.cash_flow_break_even_month
         self.cards["be_month"].set("—" if e.break_even_month is None else f"Month {e.break_even_month}",
-                                   "first month revenue covers the month's costs")
+                                   "operating: revenue covers operating cost; cash-flow (team and build too): "
+                                   + ("never in the plan" if cash_be is None else f"month {cash_be}"))
         if e.starting_capital <= 0:
             self.cards["runway"].set("—", "add capital on the Capital tab")
         elif e.runway_months is None:
