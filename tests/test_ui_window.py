@@ -150,6 +150,7 @@ def test_model_change_reaches_the_view(window):
 
 def test_hours_per_month_setting_recomputes_every_line_and_undoes(qtbot, window):
     model = window.grids["allocations"].plan_model
+    show_summary(window)  # the settings are typed on the Summary
     edit = window.summary.fields["hours_per_month"]
     edit.setText("160")
     edit.editingFinished.emit()
