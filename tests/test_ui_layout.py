@@ -173,3 +173,22 @@ def test_the_window_starts_without_the_chart_and_excel_stacks(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert "HEAVY []" in run.stdout, run.stdout + run.stderr
     assert "AFTER True" in run.stdout
+
+
+def test_dashboard_catches_up_with_edits_made_while_hidden(qtbot, tmp_path):
+    from ui_plans import small_plan_file
+
+    w = MainWindow(PlanDocument.open(small_plan_file(tmp_path)))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    before = w.dashboard.cards["build"].value.text()
+    grid = w.show_table("allocations")
+    m = grid.plan_model
+    assert m.setData(m.index(0, m.spec.column_index("fte")), "3")
+    assert w.dashboard.cards["build"].value.text() == before  # hidden: not recomputed per edit
+    sidebar = w.nav.sidebar
+    item = sidebar.findItems("Dashboard", Qt.MatchExactly | Qt.MatchRecursive)[0]
+    qtbot.mouseClick(sidebar.viewport(), Qt.LeftButton, pos=sidebar.visualItemRect(item).center())
+    shown = w.dashboard.cards["build"].value.text()
+    assert shown == fmt.money(w.controller.result.totals["mid"], "USD", 0) != before

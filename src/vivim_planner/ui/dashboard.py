@@ -189,8 +189,18 @@ class Dashboard(QWidget):
             state.changed.connect(self.refresh)
         self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self.refresh()
+
     def refresh(self, _changes=None) -> None:  # noqa: ANN001
-        """Re-read every figure from the controller's result and timeline."""
+        """Re-read every figure from the controller's result and timeline; while hidden, only
+        note that it is due (typing in a grid never rebuilds the timeline for it)."""
+        if not self.isVisible() and hasattr(self, "_stale"):
+            self._stale = True
+            return
+        self._stale = False
         c = self.controller
         self.heading.setText(f"{c.plan.settings.name or 'Untitled plan'}: the plan at a glance")
         figures = headlines(c)
