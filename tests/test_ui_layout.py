@@ -63,7 +63,7 @@ def layout_problems(window: QWidget) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("size", [(1280, 720), (1360, 740), (1920, 1080)])
 @pytest.mark.parametrize("name", ["vivim", "kalei"])
 def test_every_view_fits_the_window_without_overflow_or_overlap(qtbot, name, size):
     w = sample_window(qtbot, name)
