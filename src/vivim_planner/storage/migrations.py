@@ -8,6 +8,8 @@
 - 2 -> 3: adds the uncertainty tables (distributions of inputs, correlation groups) and only
   those, so a schema-2 file that lost a table of its own is refused by the caller's check rather
   than given an empty table.
+- 3 -> 4: adds the actuals tables (actuals by month and category, the description -> category
+  map of bank imports, budget amendments) and only those.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def _add_tables(*names: str) -> Callable:
 MIGRATIONS: dict[int, Callable] = {
     1: _add_missing_tables_and_columns,
     2: _add_tables("correlation_groups", "uncertainty"),
+    3: _add_tables("actuals", "category_map", "budget_amendments"),
 }
 
 

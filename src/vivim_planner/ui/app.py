@@ -76,8 +76,10 @@ def open_start_document(path: str | None = None) -> tuple[PlanDocument, str]:
     """The document the window starts on: ``path``; without one the last plan (when it still
     opens), else the user's copy of the VIVIM sample. Returns it and a message for the status
     bar (``""`` when there is nothing to say). Raises :class:`PlanError` for a bad ``path``."""
-    if path:
-        return PlanDocument.open(path), ""
+    if path:  # a .vivim path or a team plan's URL
+        from .team_window import ask_password, open_document
+
+        return open_document(path, password_prompt=ask_password), ""
     last = last_plan()
     if last is not None:
         try:

@@ -23,6 +23,7 @@ from ..engine.compare import ROWS, compare_data
 from ..engine.economics import Economics, economics
 from ..engine.sensitivity import Tornado, input_count, tornado
 from . import format as fmt
+from .chart_export import install_export
 from .charts import MoneyAxis, month_plot
 from .controller import PlanController
 from .scenario_bar import ScenarioState
@@ -181,6 +182,8 @@ class EconomicsTab(QWidget):
         scroll.setMinimumWidth(360)
         split.addWidget(scroll)
         self.chart = RunwayChart(self)
+        install_export(self.chart, "cash by month", controller=controller,
+                       draw=lambda c: self.economics and c.update_from(self.economics))
         split.addWidget(self.chart)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
@@ -318,6 +321,8 @@ class SensitivityTab(QWidget):
             bar.addWidget(b)
         outer.addLayout(bar)
         self.chart = TornadoChart(self)
+        install_export(self.chart, "tornado", controller=controller, button=False,  # the bar has the buttons
+                       before=lambda: (self._stale or self.tornado is None) and self.recompute())
         outer.addWidget(self.chart, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -19,10 +19,12 @@ from .file_actions import (APP_NAME, FILE_FILTER, MAX_RECENT, SAMPLE_TITLES, Fil
 from .dashboard import Dashboard
 from .find import FindBar
 from .grid import GridView, ReportView
+from .import_preview import add_import_action
 from .navigation import LazyPage, Navigator
 from .reports import AuditModel
 from .scenario_bar import ScenarioBar, ScenarioState
 from .table_model import PlanTableModel
+from .team_window import install_team
 
 GRID_TABS = (  # tab title, [(table, caption)], hint
     ("Milestones", [("milestones", "")], "Phases with a month range and a target user count."),
@@ -136,6 +138,9 @@ class MainWindow(FileActions, QMainWindow):
                                "Every figure month by month")
         self.nav.add_lazy_view("Money", "Uncertainty", lambda: _view("uncertainty_tab", "UncertaintyTab")(
             self.controller, self), "Monte Carlo over the ranges")
+        self.nav.add_lazy_view("Money", "Plan vs actual", self._make_actuals, "Spending so far against the plan")
+        for table in ("actuals", "category_map", "budget_amendments"):  # the Plan vs actual view's grids
+            self.grids.page_of[table] = "Plan vs actual"
         grids("What if", "Scenarios", "Ranges")
         self.nav.add_lazy_view("What if", "Sensitivity", lambda: _view("economics_tab", "SensitivityTab")(
             self.controller, self.scenario, self), "The inputs that move the plan most")
@@ -160,6 +165,7 @@ class MainWindow(FileActions, QMainWindow):
         self.name_box.setToolTip("The current cell, as messages and Excel name it")
         self.statusBar().addWidget(self.name_box)
         self.controller.changed.connect(self._clear_refusal)
+        install_team(self)  # File > Open Team Plan…, Team > History…, offline banner (team_window.py)
 
     # -- views built on first use (their charts import pyqtgraph) ------------------------------
     def _make_summary(self) -> QWidget:
@@ -169,6 +175,15 @@ class MainWindow(FileActions, QMainWindow):
         summary = SummaryTab(self.controller, self)
         link_summary(self.scenario, summary)
         return summary
+
+    def _make_actuals(self) -> QWidget:
+        from .actuals_tab import ActualsTab
+
+        tab = ActualsTab(self.controller, self)  # plan vs actual and its grids (actuals_tab.py)
+        for table, grid in tab.grids.items():
+            self.grids.built[table] = grid
+            grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
+        return tab
 
     def built(self, title: str) -> bool:
         """Whether view ``title`` exists yet (lazy views are built when first shown)."""
@@ -180,6 +195,7 @@ class MainWindow(FileActions, QMainWindow):
     economics = property(lambda self: self.nav.widget(self.tab_index("Economics")), doc="The Economics view.")
     timeline = property(lambda self: self.nav.widget(self.tab_index("Timeline")), doc="The Timeline view.")
     uncertainty = property(lambda self: self.nav.widget(self.tab_index("Uncertainty")), doc="The Uncertainty view.")
+    actuals = property(lambda self: self.nav.widget(self.tab_index("Plan vs actual")), doc="Plan vs actual.")
     sensitivity = property(lambda self: self.nav.widget(self.tab_index("Sensitivity")), doc="The Sensitivity view.")
 
     def _fit_to_screen(self) -> None:
@@ -329,6 +345,7 @@ class MainWindow(FileActions, QMainWindow):
         file_menu.addSeparator()
         self._add(file_menu, "&Export to Excel…", self.export_excel_dialog, None)
         self._add(file_menu, "&Import from Excel…", self.import_excel_dialog, None)
+        add_import_action(self, file_menu)  # File > Import document… (ui/import_preview.py)
         self._add(file_menu, "Export grid to &CSV…", self.export_csv_dialog, None)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBo
 
 from ..commands import set_settings
 from . import format as fmt
+from .chart_export import install_export
 from .charts import CumulativeBuildChart
 from .grid import ReportView
 from .controller import PlanController
@@ -94,6 +95,8 @@ class SummaryTab(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.Stretch)  # others sized in refresh() when rows change
         self.chart = CumulativeBuildChart(self)
+        install_export(self.chart, "cumulative build cost", controller=controller,
+                       draw=lambda c: c.update_from(controller.plan, controller.result))
         split = QSplitter(Qt.Vertical, self)
         split.addWidget(self.table)
         split.addWidget(self.chart)
