@@ -107,10 +107,10 @@ def test_sidebar_groups_the_views_and_a_click_opens_one(qtbot):
 def test_one_call_registers_a_new_view(qtbot):
     w = sample_window(qtbot)
     page = QWidget()
-    index = w.nav.add_view("Money", "Plan vs actual", page)
+    index = w.nav.add_view("Money", "Cash plan", page)
     assert w.nav.group_of(index) == "Money" and w.tabs.widget(index) is page
     assert w.nav.group_of(index + 1) == "What if"  # at the end of its group
-    w.tabs.setCurrentIndex(w.tab_index("Plan vs actual"))
+    w.tabs.setCurrentIndex(w.tab_index("Cash plan"))
     assert w.tabs.currentWidget() is page
 
 
