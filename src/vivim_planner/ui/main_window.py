@@ -19,7 +19,6 @@ from .file_actions import (APP_NAME, FILE_FILTER, MAX_RECENT, SAMPLE_TITLES, Fil
 from .dashboard import Dashboard
 from .find import FindBar
 from .grid import GridView, ReportView
-from .import_preview import add_import_action
 from .navigation import LazyPage, Navigator
 from .reports import AuditModel
 from .scenario_bar import ScenarioBar, ScenarioState
@@ -345,7 +344,11 @@ class MainWindow(FileActions, QMainWindow):
         file_menu.addSeparator()
         self._add(file_menu, "&Export to Excel…", self.export_excel_dialog, None)
         self._add(file_menu, "&Import from Excel…", self.import_excel_dialog, None)
-        add_import_action(self, file_menu)  # File > Import document… (ui/import_preview.py)
+        # File > Import document… (ui/import_preview.py's add_import_action, with the module and its
+        # Markdown parser imported on first use rather than at start-up)
+        action = file_menu.addAction("Import &document (Markdown, CSV)…")
+        action.triggered.connect(lambda _checked=False: _view("import_preview", "open_import_dialog")(self))
+        self.import_document_action = action
         self._add(file_menu, "Export grid to &CSV…", self.export_csv_dialog, None)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit)
