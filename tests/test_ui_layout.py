@@ -125,6 +125,10 @@ def test_dashboard_figures_are_the_summary_and_the_timeline(qtbot):
     tl = c.timeline
     assert figures["burn"].value == fmt.money(float(tl.burn.max()), "USD", 0)
     assert figures["audit"].value == str(len(c.findings))
+    # break-even named as the timeline has it: operating, with the cash-flow one beside it
+    assert figures["break_even"].title == "Operating break-even"
+    assert figures["break_even"].value == tl.labels[tl.operating_break_even_month - 1]
+    assert "cash-flow break-even" in figures["break_even"].note
     shown = {card.value.text() for card in w.dashboard.cards.values()}
     assert {h.value for h in figures.values()} <= shown
     card = w.dashboard.cards["runway"]

@@ -62,10 +62,10 @@ def headlines(controller: PlanController) -> list[Headline]:
         else:
             runway, note = f"{tl.runway_months:,.1f} months", f"from {fmt.compact_money(tl.starting_capital, cur)} capital"
         out.append(Headline("runway", "Runway", runway, note, "Economics"))
-        be = tl.operating_break_even_month
-        out.append(Headline("break_even", "Break-even month", _month(tl, be) or "Not in the plan",
-                            "first month revenue covers the month's costs" if be else
-                            f"revenue stays below cost through {tl.labels[-1]}", "Economics"))
+        be, cash_be = tl.operating_break_even_month, tl.cash_flow_break_even_month
+        out.append(Headline("break_even", "Operating break-even", _month(tl, be) or "Not in the plan",
+                            "cash-flow break-even (team and build too): "
+                            + (_month(tl, cash_be) if cash_be else "not in the plan"), "Timeline"))
     rows = [p for p in periods(c.view_plan or plan, tl, r) if p.month]
     if rows:
         last = max(rows, key=lambda p: (p.month, p.start_month))
