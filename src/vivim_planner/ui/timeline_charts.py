@@ -106,17 +106,24 @@ class _MonthChart(pg.GraphicsLayoutWidget):
     def _fill_legend(self) -> None:
         """Hook: re-add the legend's entries in the order its place needs."""
 
-    def _frame(self, tl: Timeline, title: str, lo: float, hi: float) -> None:
+    def _frame(self, tl: Timeline, title: str, lo: float, hi: float, x0: float = 0.4) -> None:
+        """Title, axis labels and ranges; each is set only when it changed (an edit that moves
+        only the figures redraws the data, not the frame)."""
         plot = self.getPlotItem()
-        plot.setTitle(title, color="#14263d", size="11pt")
-        self.months_axis.labels = tl.labels
-        self.months_axis.picture = None
-        if isinstance(self.left_axis, MoneyAxis):
+        if title != getattr(self, "_title", None):
+            self._title = title
+            plot.setTitle(title, color="#14263d", size="11pt")
+        if self.months_axis.labels != tl.labels:
+            self.months_axis.labels = tl.labels
+            self.months_axis.picture = None
+        if isinstance(self.left_axis, MoneyAxis) and self.left_axis.currency != tl.currency:
             self.left_axis.currency = tl.currency
-        self.left_axis.picture = None
+            self.left_axis.picture = None
         pad = (hi - lo) * 0.06 or 1.0
-        plot.setYRange(lo - pad, hi + pad, padding=0)  # room under 0 for its tick label
-        plot.setXRange(0.4, max(tl.horizon, 1) + 0.6, padding=0)
+        ranges = (lo - pad, hi + pad, x0, max(tl.horizon, 1) + 0.6)
+        if ranges != getattr(self, "_ranges", None):
+            self._ranges = ranges
+            plot.setRange(xRange=ranges[2:], yRange=ranges[:2], padding=0)  # room under 0 for its tick label
 
 
 class HeadcountChart(_MonthChart):
@@ -230,5 +237,4 @@ class CashChart(_MonthChart):
             note = "no capital" if not tl.starting_capital else "never runs out"
         else:
             note = f"runway {runway:.1f} months"
-        self._frame(tl, f"Cash by month ({tl.currency}), {note}", min(lo, 0.0), max(hi, 1.0))
-        self.getPlotItem().setXRange(0, max(tl.horizon, 1) + 0.6, padding=0)
+        self._frame(tl, f"Cash by month ({tl.currency}), {note}", min(lo, 0.0), max(hi, 1.0), x0=0.0)
