@@ -24,16 +24,22 @@ from .. import __version__
 from ..domain import ALL_TABLES, Plan
 from ..domain.table import TableSpec
 from ..engine import Finding, PlanResult, audit, compute
+from ..domain import PlanError
+from ..engine.simulation import Simulation, simulate, uncertain_inputs
+from ..engine.timeline import timeline
+from ..engine.usage import UsageModel
 from .formulas import ROLLUP_SHEET
+from .simulation_sheet import SIMULATION_SHEET, write_simulation_sheet
 from .audit_sheet import AuditMixin
 
 from .base import (CLASSIC_FUNCTIONS, FORMAT_PROPERTY, MANIFEST_PROPERTY, PLAN_SHEET, RESERVED_SHEETS, ROW_ID,
                    SETTING_LABELS, SUMMARY_HEADER_ROW, SUMMARY_SHEET, WORKBOOK_FORMAT, ExportInfo, _Sheet)
 from .grids import GridsMixin
 from .summary_sheet import SummaryMixin
+from .timeline_sheet import TIMELINE_SHEET, TimelineMixin
 
 
-class _Writer(GridsMixin, AuditMixin, SummaryMixin):
+class _Writer(GridsMixin, AuditMixin, SummaryMixin, TimelineMixin):
     """One export: every sheet family's writer over the same workbook and results."""
 
 
@@ -60,19 +66,43 @@ def sheet_order(specs: tuple[TableSpec, ...] = ALL_TABLES) -> list[str]:
     return [SUMMARY_SHEET, PLAN_SHEET] + [s.sheet for s in specs] + [ROLLUP_SHEET]
 
 
+SIMULATION_DRAWS = 2_000
+"""Draws of the workbook's Simulation sheet: enough for stable P10 / P50 / P90 (their standard
+error is about 1% of the spread), few enough that an export stays fast."""
+
+
+def _simulation(plan: Plan, result: PlanResult, um: UsageModel, draws: int, seed: int) -> Simulation | None:
+    """The Monte Carlo run of a plan with ranges, else ``None`` (no ranges, ``draws`` < 1, or an
+    *Uncertainty* row the engine refuses: the window and ``simulate`` say why)."""
+    if draws < 1 or not uncertain_inputs(plan, result):
+        return None
+    try:
+        return simulate(plan, "mid", draws=draws, seed=seed, result=result, usage=um)
+    except PlanError:
+        return None
+
+
 def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | None = None,
                     findings: list[Finding] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> ExportInfo:
+                    progress: Callable[[int, int], None] | None = None,
+                    draws: int = SIMULATION_DRAWS, seed: int = 0) -> ExportInfo:
     """Write ``plan`` to the .xlsx file ``path`` (replaced atomically: a temp file beside it,
     then a rename). ``result`` / ``findings`` reuse a computation already made.
     ``progress(done, total)`` is called after each sheet and after saving (for a progress bar).
+    A plan with ranges (:func:`vivim_planner.engine.simulation.uncertain_inputs`) gets a
+    *Simulation* sheet of ``draws`` Monte Carlo draws with ``seed`` (``draws=0``: none).
 
     Returns an :class:`ExportInfo`. Raises ``OSError`` when the file cannot be written.
     """
     path = Path(path)
     result = result or compute(plan)
     findings = audit(plan, result) if findings is None else findings
+    um = UsageModel(plan)
+    tl = timeline(plan, "mid", result, um)
+    sim = _simulation(plan, result, um, draws, seed)
     order = sheet_order()
+    order.insert(1, TIMELINE_SHEET) if tl.horizon else None
+    order += [SIMULATION_SHEET] if sim is not None else []
     info = ExportInfo(path, order)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -88,7 +118,10 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
             wb.set_custom_property(f"{MANIFEST_PROPERTY} {i + 1}", chunk)
         sheets = {name: wb.add_worksheet(name, worksheet_class=_Sheet) for name in order}
         writer = _Writer(wb, plan, result, findings, info, progress)
+        writer.tl = tl
         total = len(order) + 1  # every sheet, then saving the file
+        if tl.horizon:
+            writer.timeline_sheet(sheets[TIMELINE_SHEET])
         writer.summary_sheet(sheets[SUMMARY_SHEET])
         writer.plan_sheet(sheets[PLAN_SHEET])
         writer.tick(2, total)
@@ -98,6 +131,8 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
                 sheets[spec.sheet].hide()  # nothing to read or print; unhide it to add rows
             writer.tick(3 + i, total)
         writer.rollup_sheet(sheets[ROLLUP_SHEET])
+        if sim is not None:
+            write_simulation_sheet(sheets[SIMULATION_SHEET], writer.st, sim)
         writer.tick(total - 1, total)
         sheets[SUMMARY_SHEET].activate()
         sheets[SUMMARY_SHEET].set_first_sheet()

@@ -238,10 +238,13 @@ DERIVED: dict[str, Callable[[Plan], tuple[Derived, ...]]] = {
 """Table name -> its derived columns for a given plan (per-row formulas escape that row's names)."""
 
 
-def derived_columns(spec: TableSpec, plan: Plan) -> tuple[Derived, ...]:
-    """The derived columns of ``spec``'s sheet (empty for plain input tables)."""
-    make = DERIVED.get(spec.name)
-    return make(plan) if make else ()
+def derived_columns(spec: TableSpec, plan: Plan, helpers: bool = True) -> tuple[Derived, ...]:
+    """The derived columns of ``spec``'s sheet (empty for plain input tables); ``helpers``: with
+    the columns the workbook's Timeline sheet reads (:mod:`.helper_columns`) after them."""
+    from .helper_columns import HELPERS
+
+    make, extra = DERIVED.get(spec.name), HELPERS.get(spec.name)
+    return (make(plan) if make else ()) + (extra(plan) if extra and helpers else ())
 
 
 # -- build roll-up: milestone x category ----------------------------------------------------
