@@ -41,10 +41,10 @@ SETTING_NAMES = {"name": PLAN_NAME, "currency": CURRENCY_NAME, "hours_per_month"
 
 # Summary sheet layout (0-based columns)
 SUMMARY_COLUMNS = ("code", "name", "start", "end", "users", "low", "mid", "high", "bottom_up", "variance",
-                   "cumulative", "operating", "revenue", "net", "cost_per_user")
+                   "cumulative", "operating", "revenue", "net", "cost_per_user", "month")
 SUMMARY_HEADERS = ("Milestone", "Name", "Start month", "End month", "Target users", "Low", "Mid", "High",
                    "Bottom-up", "Mid vs bottom-up", "Cumulative mid", "Operating cost / month",
-                   "Revenue / month", "Net cost / month", "Cost per user / month")
+                   "Revenue / month", "Net cost / month", "Cost per user / month", "Figures of month")
 SUMMARY_HEADER_ROW = 5
 SCOL = {k: i for i, k in enumerate(SUMMARY_COLUMNS)}
 
@@ -103,7 +103,15 @@ class WriterBase:
         self.timeline = np.lexsort((np.arange(self.n_ms), ms.column("end_month"), ms.column("start_month")))
         self.summary_row = {int(ms.ids[m]): SUMMARY_HEADER_ROW + 1 + i for i, m in enumerate(self.timeline)}
         self.total_row = SUMMARY_HEADER_ROW + 1 + self.n_ms
+        self.timeline_rows: dict[str, int] = {}
         self.flagged = {(f.table, f.row_id, f.field) for f in findings}
+
+    def set_timeline(self, tl) -> None:  # noqa: ANN001 - engine.timeline.Timeline
+        """The export's timeline: the Timeline sheet writes it, the Summary reads its months. A
+        plan without milestones lists its growth steps on the Summary instead."""
+        self.tl = tl
+        self.n_periods = self.n_ms if self.n_ms else len(tl.step_order)
+        self.total_row = SUMMARY_HEADER_ROW + 1 + self.n_periods
 
     def formula(self, ws, sheet: str, row: int, col: int, text: str, fmt, value: object) -> None:  # noqa: ANN001
         cached = _cached(value)

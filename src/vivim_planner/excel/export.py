@@ -118,7 +118,7 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
             wb.set_custom_property(f"{MANIFEST_PROPERTY} {i + 1}", chunk)
         sheets = {name: wb.add_worksheet(name, worksheet_class=_Sheet) for name in order}
         writer = _Writer(wb, plan, result, findings, info, progress)
-        writer.tl = tl
+        writer.set_timeline(tl)
         total = len(order) + 1  # every sheet, then saving the file
         if tl.horizon:
             writer.timeline_sheet(sheets[TIMELINE_SHEET])

@@ -65,9 +65,10 @@ def team_helpers(plan: Plan) -> tuple[Derived, ...]:
 
     def spans(p: Plan, r: PlanResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         s, length, cost, _, mpos = team_spans(p, r.hours_per_month)
-        ok = (mpos >= 0) & np.isfinite(s) & (length > 0)
-        a = np.where(ok, s, 0.0)
-        b = np.where(ok, s + length, 0.0)
+        placed = (mpos >= 0) & np.isfinite(s)
+        ok = placed & (length > 0)
+        a = np.where(placed, s, 0.0)
+        b = np.where(placed, s + np.nan_to_num(length), 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             cpm = np.where(ok, cost / length, 0.0)
         return a, b, cpm

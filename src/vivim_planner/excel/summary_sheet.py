@@ -11,10 +11,11 @@ import numpy as np
 from .. import __version__
 from ..domain import ALL_TABLES, column_letter
 from ..domain.currency import currency_prefix
-from ..domain.schema import MILESTONES, OPERATING_COSTS, REVENUES
+from ..domain.schema import MILESTONES
 from . import formulas as F
 from .formulas import CURRENCY_NAME, HOURS_NAME, PLAN_NAME, ROLLUP_SHEET, criterion, whole_column
 from .styles import money_decimals, number_width, text_width
+from ..engine.periods import periods as plan_periods
 from .base import SCOL, SUMMARY_COLUMNS, SUMMARY_HEADERS, SUMMARY_HEADER_ROW, SUMMARY_SHEET, WriterBase, _excel_number_text
 
 
@@ -54,20 +55,17 @@ class SummaryMixin(WriterBase):
         fmt.update({k: st.get("formula", ops_money) for k in ("operating", "revenue", "net")})
         fmt["cost_per_user"] = st.get("formula", st.money(2, 2))
         fmt["variance"] = st.get("formula", "0.0%")
+        fmt["month"] = st.get("formula", "0")
         text_fmt = st.get("formula", "@")
         int_fmt = st.get("formula", "#,##0")
         ms_col = {f.name: column_letter(i) for i, f in enumerate(MILESTONES.fields)}
         rollup = {k: whole_column(ROLLUP_SHEET, F.ROLLUP_COLUMNS.index(k)) for k in
                   ("est_low", "est_mid", "est_high", "bu_mid")}
         rollup_ms = whole_column(ROLLUP_SHEET, 0)
-        n_op = len(OPERATING_COSTS.fields)
-        op_amount = whole_column(OPERATING_COSTS.sheet, n_op)
-        op_ms = whole_column(OPERATING_COSTS.sheet, OPERATING_COSTS.column_index("milestone"))
-        rv_amount = whole_column(REVENUES.sheet, REVENUES.column_index("amount"))
-        rv_ms = whole_column(REVENUES.sheet, REVENUES.column_index("milestone"))
         L = {k: column_letter(i) for k, i in SCOL.items()}
         first, last = SUMMARY_HEADER_ROW + 2, self.total_row  # 1-based data rows
         ms_sheet = F.sheet_ref(MILESTONES.sheet)
+        periods = {p.row_id: p for p in plan_periods(plan, self.tl, r)}
         for m in self.timeline.tolist():
             row = self.summary_row[int(ms.ids[m])]
             x = str(row + 1)
@@ -93,15 +91,10 @@ class SummaryMixin(WriterBase):
                        f"+({rng['start']}={L['start']}{x})*({rng['end']}={L['end']}{x})*(ROW({rng['start']})<=ROW())")
             self.formula(ws, sheet, row, SCOL["cumulative"], f"=SUMPRODUCT(({earlier})*{rng['mid']})",
                          fmt["cumulative"], r.cumulative["mid"][m])
-            self.formula(ws, sheet, row, SCOL["operating"], f"=SUMIFS({op_amount},{op_ms},{crit})", fmt["operating"],
-                         r.operating[m])
-            self.formula(ws, sheet, row, SCOL["revenue"], f"=SUMIFS({rv_amount},{rv_ms},{crit})", fmt["revenue"],
-                         r.revenue[m])
-            self.formula(ws, sheet, row, SCOL["net"], f"={L['operating']}{x}-{L['revenue']}{x}", fmt["net"],
-                         r.net_operating[m])
-            self.formula(ws, sheet, row, SCOL["cost_per_user"],
-                         f'=IF(N({L["users"]}{x})>0,{L["net"]}{x}/{L["users"]}{x},"")', fmt["cost_per_user"],
-                         r.cost_per_user[m])
+            self._monthly(ws, row, periods[int(ms.ids[m])], fmt, f"ROW({ms_sheet}!$A${src})",
+                          f"{ms_sheet}!${ms_col['start_month']}${src}")
+        if not self.n_ms:
+            self._growth_rows(ws, periods, fmt, text_fmt, int_fmt)
         # totals
         tr = self.total_row
         ws.write_string(tr, 0, "Total", st.get("total_label"))
@@ -109,7 +102,7 @@ class SummaryMixin(WriterBase):
             ws.write_blank(tr, c, None, st.get("total_label"))
         tfmt = st.get("total", money)
         for key in ("low", "mid", "high", "bottom_up"):
-            expr = f"=SUM({L[key]}{first}:{L[key]}{last})" if self.n_ms else "=0"
+            expr = f"=SUM({L[key]}{first}:{L[key]}{last})" if self.n_periods else "=0"
             self.formula(ws, sheet, tr, SCOL[key], expr, tfmt, r.totals[key])
         tmid, tbu = r.totals["mid"], r.totals["bottom_up"]
         self.formula(ws, sheet, tr, SCOL["variance"],
@@ -130,6 +123,7 @@ class SummaryMixin(WriterBase):
             ws.set_column(SCOL[key], SCOL[key], number_width(np.concatenate([r.operating, r.revenue]),
                                                              "Operating cost", 0, prefix))
         ws.set_column(SCOL["cost_per_user"], SCOL["cost_per_user"], 12)
+        ws.set_column(SCOL["month"], SCOL["month"], 9)
         ws.freeze_panes(SUMMARY_HEADER_ROW + 1, 1)
 
         chart_row = tr + 2
@@ -184,3 +178,70 @@ class SummaryMixin(WriterBase):
         ws.insert_chart(row, SCOL["bottom_up"], cum, {"x_offset": 4, "y_offset": 4})
         return 16
 
+    def _timeline_at(self, key: str, month: str) -> str:
+        """The Timeline row ``key`` in the month whose number is in cell ``month`` ("" outside)."""
+        from .timeline_sheet import FIRST_MONTH_COL, TIMELINE_SHEET
+
+        r = self.timeline_rows[key] + 1
+        a, b = column_letter(FIRST_MONTH_COL), column_letter(FIRST_MONTH_COL + self.tl.horizon - 1)
+        return f'IFERROR(INDEX({TIMELINE_SHEET}!${a}${r}:${b}${r},{month}),"")'
+
+    def _monthly(self, ws, row: int, p, fmt: dict, ms_row: str | None, start: str) -> None:  # noqa: ANN001
+        """A period's month and the Timeline's users, operating cost, revenue, net cost and cost
+        per user in it (``ms_row``: the formula of the milestone's sheet row, or None for a
+        growth step, whose month is its start)."""
+        from .timeline_sheet import FIRST_MONTH_COL, TIMELINE_SHEET
+
+        L = {k: column_letter(i) for k, i in SCOL.items()}
+        x = str(row + 1)
+        sheet = SUMMARY_SHEET
+        if not self.tl.horizon or not self.timeline_rows:
+            for key in ("operating", "revenue", "net", "cost_per_user", "month"):
+                ws.write_blank(row, SCOL[key], None, fmt.get(key, fmt["operating"]))
+            return
+        mrow = self.timeline_rows["ms_row"] + 1 if ms_row else 0
+        a, b = column_letter(FIRST_MONTH_COL), column_letter(FIRST_MONTH_COL + self.tl.horizon - 1)
+        month = (f"=IFERROR(MATCH({ms_row},{TIMELINE_SHEET}!${a}${mrow}:${b}${mrow},0),{start})" if ms_row
+                 else f"={start}")
+        self.formula(ws, sheet, row, SCOL["month"], month, fmt["month"], float(p.month) if p.month else "")
+        m = f"{L['month']}{x}"
+        self.formula(ws, sheet, row, SCOL["operating"], "=" + self._timeline_at("operating_cost", m),
+                     fmt["operating"], p.operating)
+        self.formula(ws, sheet, row, SCOL["revenue"], "=" + self._timeline_at("revenue", m), fmt["revenue"], p.revenue)
+        op, rv = f"{L['operating']}{x}", f"{L['revenue']}{x}"
+        self.formula(ws, sheet, row, SCOL["net"], f'=IF(OR({op}="",{rv}=""),"",{op}-{rv})', fmt["net"], p.net)
+        users = self._timeline_at("users", m)
+        self.formula(ws, sheet, row, SCOL["cost_per_user"],
+                     f'=IF(N({users})>0,IFERROR({L["net"]}{x}/{users},""),"")',
+                     fmt["cost_per_user"], p.cost_per_user)
+
+    def _growth_rows(self, ws, periods: dict, fmt: dict, text_fmt, int_fmt) -> None:  # noqa: ANN001
+        """A plan without milestones: one Summary row per growth step in time order (its name,
+        first and last month, users; no build cost), its monthly figures the Timeline's."""
+        from ..domain.economics_schema import GROWTH
+        sheet = SUMMARY_SHEET
+        g_sheet = F.sheet_ref(GROWTH.sheet)
+        keys = [d.key for d in F.derived_columns(GROWTH, self.plan)]
+        first_col = column_letter(len(GROWTH.fields) + keys.index("first_month"))
+        users_col = column_letter(len(GROWTH.fields) + keys.index("users_used"))
+        steps = [periods[int(self.plan.tables["growth"].ids[k])] for k in self.tl.step_order]
+        for i, (k, p) in enumerate(zip(self.tl.step_order, steps)):
+            row = SUMMARY_HEADER_ROW + 1 + i
+            src = str(k + 2)
+            ws.write_string(row, SCOL["code"], "", text_fmt)
+            self.formula(ws, sheet, row, SCOL["name"], f"={g_sheet}!$A${src}", text_fmt, p.name)
+            self.formula(ws, sheet, row, SCOL["start"], f"={g_sheet}!${first_col}${src}", int_fmt, p.start_month)
+            nxt = f"{column_letter(SCOL['start'])}{row + 2}-1" if i + 1 < len(steps) else str(self.tl.horizon)
+            self.formula(ws, sheet, row, SCOL["end"], f"={nxt}", int_fmt, p.end_month)
+            self.formula(ws, sheet, row, SCOL["users"], f"={g_sheet}!${users_col}${src}", int_fmt,
+                         float(self._growth_users(k)))
+            for key in ("low", "mid", "high", "bottom_up", "cumulative"):
+                ws.write_number(row, SCOL[key], 0.0, fmt[key])
+            ws.write_blank(row, SCOL["variance"], None, fmt["variance"])
+            self._monthly(ws, row, p, fmt, None, f"{column_letter(SCOL['start'])}{row + 1}")
+
+    def _growth_users(self, k: int) -> float:
+        from .helper_columns import growth_helpers
+
+        d = next(d for d in growth_helpers(self.plan) if d.key == "users_used")
+        return float(d.values(self.plan, self.r)[k])
