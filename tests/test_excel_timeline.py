@@ -70,8 +70,28 @@ def test_the_recalculated_timeline_is_the_engines(sample, recalc, tmp_path):
     out = tmp_path / f"{sample.stem}.xlsx"
     info = export_workbook(plan, out, draws=0)
     assert TIMELINE_SHEET in info.sheets and len(info.formula_cells[TIMELINE_SHEET]) > 10 * timeline(plan).horizon
-    ws = openpyxl.load_workbook(recalc(out), data_only=True)[TIMELINE_SHEET]
-    _assert_matches(_rows(ws), timeline(plan))
+    lo = openpyxl.load_workbook(recalc(out), data_only=True)
+    _assert_matches(_rows(lo[TIMELINE_SHEET]), timeline(plan))
+    # the Checks sheet: every reconciliation holds
+    checks = [(lo["Checks"].cell(r, 1).value, lo["Checks"].cell(r, 5).value) for r in range(5, lo["Checks"].max_row + 1)]
+    assert len(checks) >= (5 if sample.stem.startswith("vivim") else 1) and all(status == "OK" for _, status in checks), checks
+
+
+def test_a_figure_typed_over_a_formula_shows_on_the_checks_sheet(recalc, tmp_path):
+    plan = _load(next(p for p in SAMPLES if p.stem == "vivim"))
+    out = tmp_path / "vivim.xlsx"
+    export_workbook(plan, out, draws=0)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[TIMELINE_SHEET]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Team cost (from team lines)")
+    ws.cell(row, FIRST_MONTH_COL + 1).value = 1234.5  # a pasted number where month 1's formula was
+    wb.save(out)
+    checks = openpyxl.load_workbook(recalc(out), data_only=True)["Checks"]
+    status = {checks.cell(r, 1).value: (checks.cell(r, 4).value, checks.cell(r, 5).value)
+              for r in range(5, checks.max_row + 1)}
+    diff, verdict = status["Team lines (sheet Team) = the Timeline's team cost"]
+    assert verdict == "DIFFERS" and diff == pytest.approx(timeline(plan).team_cost[0] - 1234.5)
+    assert status["Cash at the end of the Timeline = the sum of its net cash flows"][1] == "OK"
 
 
 def test_an_fte_and_a_rate_edited_in_the_workbook_move_the_timeline_cash(recalc, tmp_path):

@@ -37,9 +37,10 @@ from .base import (CLASSIC_FUNCTIONS, FORMAT_PROPERTY, MANIFEST_PROPERTY, PLAN_S
 from .grids import GridsMixin
 from .summary_sheet import SummaryMixin
 from .timeline_sheet import TIMELINE_SHEET, TimelineMixin
+from .checks_sheet import CHECKS_SHEET, ChecksMixin
 
 
-class _Writer(GridsMixin, AuditMixin, SummaryMixin, TimelineMixin):
+class _Writer(GridsMixin, AuditMixin, SummaryMixin, TimelineMixin, ChecksMixin):
     """One export: every sheet family's writer over the same workbook and results."""
 
 
@@ -102,7 +103,7 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
     sim = _simulation(plan, result, um, draws, seed)
     order = sheet_order()
     order.insert(1, TIMELINE_SHEET) if tl.horizon else None
-    order += [SIMULATION_SHEET] if sim is not None else []
+    order += [CHECKS_SHEET] + ([SIMULATION_SHEET] if sim is not None else [])
     info = ExportInfo(path, order)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -131,6 +132,9 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
                 sheets[spec.sheet].hide()  # nothing to read or print; unhide it to add rows
             writer.tick(3 + i, total)
         writer.rollup_sheet(sheets[ROLLUP_SHEET])
+        if not writer.rollup_rows():
+            sheets[ROLLUP_SHEET].hide()
+        writer.checks_sheet(sheets[CHECKS_SHEET])
         if sim is not None:
             write_simulation_sheet(sheets[SIMULATION_SHEET], writer.st, sim)
         writer.tick(total - 1, total)

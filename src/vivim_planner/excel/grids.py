@@ -161,7 +161,8 @@ class GridsMixin(WriterBase):
         ws.freeze_panes(1, 0)
         last = id_col - 1
         ws.autofilter(0, 0, max(n, 1), id_col)  # a sort moves each row's id with it
-        self._page(ws, spec.sheet, f"A1:{column_letter(last)}{max(n, 1) + 1}", header_rows=0)
+        if n:  # an empty grid (hidden) gets no print area: LibreOffice then leaves it out of a PDF
+            self._page(ws, spec.sheet, f"A1:{column_letter(last)}{n + 1}", header_rows=0)
 
     def _ref_texts(self, table: str, ids: np.ndarray) -> list[str]:
         t = self.plan.tables[table]
@@ -269,5 +270,6 @@ class GridsMixin(WriterBase):
         ws.set_column(2, 10, number_width(all_vals, "Estimate high", 0, prefix))
         ws.freeze_panes(1, 2)
         ws.autofilter(0, 0, max(1, len(rows)), len(F.ROLLUP_HEADERS) - 1)
-        self._page(ws, sheet, f"A1:K{max(1, len(rows)) + 1}", header_rows=0)
+        if rows:
+            self._page(ws, sheet, f"A1:K{len(rows) + 1}", header_rows=0)
 

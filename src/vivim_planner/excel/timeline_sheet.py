@@ -100,6 +100,7 @@ class TimelineMixin(WriterBase):
             ws.write_string(r, 0, text_label, label)
             self.formula(ws, sheet, r, 1, formula, st.get("formula", fmt), float(np.nan_to_num(value)))
             K[key] = f"$B${r + 1}"
+        self.timeline_consts = {k: f"{TIMELINE_SHEET}!{v}" for k, v in K.items()}
 
         # -- month header --------------------------------------------------------------------------
         ws.write_string(MONTH_ROW, 0, "Month", st.get("header"))
