@@ -124,3 +124,34 @@ def test_an_fte_and_a_rate_edited_in_the_workbook_move_the_timeline_cash(recalc,
     _assert_matches(rows, after)
     assert not _close(rows["Cash at month end"][moved], float(before.cash[moved]))
     assert not _close(rows["Team cost (from team lines)"][moved], float(before.team_cost[moved]))
+
+
+def test_a_team_line_typed_below_the_last_one_is_in_every_total(recalc, tmp_path):
+    """A row the analyst adds in the spare rows of Team: the roll-up, the Summary's totals and
+    the Timeline count it, and the import brings it back as a new row with the same figures."""
+    from vivim_planner.engine import compute
+
+    plan = _load(next(p for p in SAMPLES if p.stem == "vivim"))
+    out = tmp_path / "vivim.xlsx"
+    export_workbook(plan, out, draws=0)
+    wb = openpyxl.load_workbook(out)
+    team = wb[ALLOCATIONS.sheet]
+    r = len(plan.allocations) + 2
+    values = {"milestone": "M2", "role": plan.roles.get(0, "name"), "title": "Added in Excel", "hourly_rate": 97,
+              "months": 2.5, "fte": 0.8}
+    for name, v in values.items():
+        team[f"{column_letter(ALLOCATIONS.column_index(name))}{r}"].value = v
+    wb.save(out)
+    saved = recalc(out)
+    back = import_workbook(saved, plan)
+    assert back.diff.tables["allocations"].added
+    after, r_after = timeline(back.plan), compute(back.plan)
+    lo = openpyxl.load_workbook(saved, data_only=True)
+    _assert_matches(_rows(lo[TIMELINE_SHEET]), after)
+    assert abs(after.team_cost.sum() - timeline(plan).team_cost.sum() - 97 * 240 * 2.5 * 0.8) < 1e-6
+    summary = lo["Summary"]
+    from test_excel_libreoffice import FIRST
+
+    total = FIRST + len(plan.milestones)
+    assert _close(summary.cell(total, 9).value, r_after.totals["bottom_up"])  # Bottom-up total
+    assert r_after.totals["bottom_up"] != compute(plan).totals["bottom_up"]

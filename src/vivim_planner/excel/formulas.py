@@ -79,6 +79,12 @@ def lookup_value(cell: str, text: str) -> str:
     return string_literal(text.replace("~", "~~").replace("*", "~*").replace("?", "~?"))
 
 
+def nth(texts: list[str], p: int) -> str:
+    """Row ``p``'s text of a column, for escaping its criterion; a row past the plan's (a spare
+    row the workbook leaves for the analyst) has none, so its formula uses the cell as typed."""
+    return texts[p] if 0 <= p < len(texts) else "x"
+
+
 # -- derived columns --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -98,6 +104,9 @@ class Derived:
     values: Callable[[Plan, PlanResult], np.ndarray]
     style: str = "money"
     help: str = ""
+    blank: object = ""
+    """What the column holds in a row with no inputs (a spare row): ``""``, or 0 for the
+    numeric helpers the Timeline sums over."""
 
 
 def _team_formulas(plan: Plan) -> tuple[Derived, ...]:
@@ -110,7 +119,7 @@ def _team_formulas(plan: Plan) -> tuple[Derived, ...]:
     role_names = [plan.ref_label("roles", int(r)) for r in al.column("role")]
 
     def rate(refs: dict[str, str], p: int) -> str:
-        look = f"INDEX({rates},MATCH({lookup_value(refs['role'], role_names[p])},{names},0))"
+        look = f"INDEX({rates},MATCH({lookup_value(refs['role'], nth(role_names, p))},{names},0))"
         return f'=IF({refs["hourly_rate"]}<>"",{refs["hourly_rate"]},IF({look}="","",{look}))'
 
     def hours(refs: dict[str, str], p: int) -> str:
@@ -160,8 +169,8 @@ def _estimate_formulas(plan: Plan) -> tuple[Derived, ...]:
     rc = whole_column(ROLLUP_SHEET, 1)
 
     def bottom_up(refs: dict[str, str], p: int) -> str:
-        return (f"=SUMIFS({bu},{rm},{criterion(refs['milestone'], codes[p])},"
-                f"{rc},{criterion(refs['category'], cats[p])})")
+        return (f"=SUMIFS({bu},{rm},{criterion(refs['milestone'], nth(codes, p))},"
+                f"{rc},{criterion(refs['category'], nth(cats, p))})")
 
     def variance(refs: dict[str, str], p: int) -> str:
         return f'=IF({refs["mid"]}="","",{refs["mid"]}-{refs["bottom_up"]})'
@@ -212,10 +221,10 @@ def _role_formulas(plan: Plan) -> tuple[Derived, ...]:
     names = list(plan.roles.column("name"))
 
     def lines(refs: dict[str, str], p: int) -> str:
-        return f"=COUNTIFS({role_col},{criterion(refs['name'], names[p])})"
+        return f"=COUNTIFS({role_col},{criterion(refs['name'], nth(names, p))})"
 
     def own(refs: dict[str, str], p: int) -> str:
-        c = criterion(refs["name"], names[p])
+        c = criterion(refs["name"], nth(names, p))
         return (f'=COUNTIFS({role_col},{c},{rate_col},"<>")'
                 f'+COUNTIFS({role_col},{c},{rate_col},"",{lump_col},"<>")')
 

@@ -18,6 +18,11 @@ from .styles import MAX_TEXT_WIDTH, NOTES_WIDTH, decimals_needed, money_decimals
 from .base import PLAN_SHEET, ROW_ID, SETTING_HELP, SETTING_LABELS, SETTING_NAMES, WriterBase, _exact_in_16_digits
 
 
+SPARE_FORMULA_ROWS = 50
+"""Rows below a grid's last row that already hold its derived formulas (empty until the analyst
+types a line there, which every total then counts)."""
+
+
 class GridsMixin(WriterBase):
     # -- plan settings -------------------------------------------------------------------------
     def plan_sheet(self, ws) -> None:  # noqa: ANN001
@@ -145,7 +150,22 @@ class GridsMixin(WriterBase):
                 for k, letter in refs_col.items():
                     refs[k] = letter + r
                 self.formula(ws, spec.sheet, p + 1, c, d.formula(refs, p), fmt, arr[p])
+            # spare rows: type a new line below the last one and its formulas are there
+            blank = "0" if d.blank == 0 else '""'
+            last_input = column_letter(n_in - 1)
+            for p in range(n, n + SPARE_FORMULA_ROWS):
+                r = str(p + 2)
+                for k, letter in refs_col.items():
+                    refs[k] = letter + r
+                inner = d.formula(refs, p)[1:]
+                self.formula(ws, spec.sheet, p + 1, c, f"=IF(COUNTA(A{r}:{last_input}{r})=0,{blank},{inner})", fmt,
+                             d.blank)
             ws.set_column(c, c, number_width(arr, d.label, decimals, prefix))
+        if derived:  # the spare rows' inputs look like places to type
+            spare_fmt = st.get("input")
+            for p in range(n, n + SPARE_FORMULA_ROWS):
+                for c in range(n_in):
+                    ws.write_blank(p + 1, c, None, spare_fmt)
 
         if spec.name == "stated_figures":
             self._stated_extras(ws, spec, n_in + len(derived))

@@ -20,6 +20,7 @@ Every helper is a number, never ``""``, because SUMPRODUCT's arithmetic refuses 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -29,7 +30,7 @@ from ..domain.schema import ALLOCATIONS, MILESTONES, OPERATING_COSTS, REVENUES
 from ..engine import PlanResult
 from ..engine.rollup import PERSONNEL, positions_of
 from ..engine.schedule import team_spans
-from .formulas import ROLLUP_COLUMNS, ROLLUP_SHEET, Derived, criterion, lookup_value, whole_column
+from .formulas import ROLLUP_COLUMNS, ROLLUP_SHEET, Derived, criterion, lookup_value, nth, whole_column
 
 SPARE_ROWS = 1000
 """Rows below a grid's last row that the Timeline's sums also cover (rows an analyst adds)."""
@@ -54,7 +55,7 @@ def _ms_lookup(plan: Plan, table_name: str, field: str):  # noqa: ANN202
     col = whole_column(MILESTONES.sheet, MILESTONES.column_index(field))
 
     def look(refs: dict[str, str], p: int) -> str:
-        return f"INDEX({col},MATCH({lookup_value(refs['milestone'], codes[p])},{ms_codes},0))"
+        return f"INDEX({col},MATCH({lookup_value(refs['milestone'], nth(codes, p))},{ms_codes},0))"
 
     return look
 
@@ -115,7 +116,7 @@ def milestone_helpers(plan: Plan) -> tuple[Derived, ...]:
     rv = {k: whole_column(REVENUES.sheet, REVENUES.column_index(k)) for k in ("amount", "customers", "milestone")}
 
     def sumifs(values: str, crit_range: str, extra: str = "") -> Callable:
-        return lambda refs, p: f"=SUMIFS({values},{crit_range},{criterion(refs['code'], codes[p])}{extra})"
+        return lambda refs, p: f"=SUMIFS({values},{crit_range},{criterion(refs['code'], nth(codes, p))}{extra})"
 
     def personnel(p: Plan, r: PlanResult) -> np.ndarray:
         return r.estimate["mid"][:, r.categories.index(PERSONNEL)] if len(p.milestones) else np.zeros(0)
@@ -253,7 +254,13 @@ def capital_helpers(plan: Plan) -> tuple[Derived, ...]:
     )
 
 
-HELPERS = {"allocations": team_helpers, "milestones": milestone_helpers, "pricing_tiers": pricing_helpers,
-           "growth": growth_helpers, "capital": capital_helpers}
+def _numeric(make: Callable[[Plan], tuple[Derived, ...]]) -> Callable[[Plan], tuple[Derived, ...]]:
+    """``make`` with every column's empty-row value 0 (SUMPRODUCT refuses text)."""
+    return lambda plan: tuple(replace(d, blank=0.0) for d in make(plan))
+
+
+HELPERS = {"allocations": _numeric(team_helpers), "milestones": _numeric(milestone_helpers),
+           "pricing_tiers": _numeric(pricing_helpers), "growth": _numeric(growth_helpers),
+           "capital": _numeric(capital_helpers)}
 """Table name -> the helper columns the Timeline sheet reads (after the grid's own derived columns)."""
 

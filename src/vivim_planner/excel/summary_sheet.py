@@ -45,7 +45,10 @@ class SummaryMixin(WriterBase):
         if empty:
             ws.write_string(4, 1, f"Hidden sheets, empty in this plan (unhide one to add rows): {', '.join(empty)}.",
                             st.get("note", text_wrap=False))
+        growth_plan = not self.n_ms and self.n_periods
         for c, h in enumerate(SUMMARY_HEADERS):
+            if growth_plan and c in (SCOL["code"], SCOL["name"], SCOL["users"]):
+                h = {SCOL["code"]: "Period", SCOL["name"]: "Growth step", SCOL["users"]: "Active users"}[c]
             ws.write_string(SUMMARY_HEADER_ROW, c, h, st.get("header" if c < 5 else "header_formula"))
         ws.set_row(SUMMARY_HEADER_ROW, 30)
 
@@ -111,7 +114,8 @@ class SummaryMixin(WriterBase):
 
         # widths
         ws.set_column(0, 0, text_width(list(ms.column("code")) + [f.cell for f in self.findings], "Milestone", 22))
-        ws.set_column(1, 1, text_width(ms.column("name"), "Name", 40))
+        names = list(ms.column("name")) if self.n_ms else list(self.plan.tables["growth"].column("name"))
+        ws.set_column(1, 1, text_width(names, "Name", 40))
         ws.set_column(2, 3, 8)
         ws.set_column(4, 4, number_width(ms.column("target_users"), "Target users", 0))
         prefix = currency_prefix(s.currency)
