@@ -60,7 +60,7 @@ def test_workbook_layout(vivim, tmp_path):
     assert wb.sheetnames[:4] == ["Summary", "Timeline", "Plan", "Milestones"]
     assert wb.sheetnames == info.sheets
     team = wb["Team"]
-    assert [c.value for c in team[1]][:10] == ["Milestone", "Role", "Line", "Hourly rate", "Months", "FTE",
+    assert [c.value for c in team[1]][:10] == ["Milestone", "Role", "Line", "Hourly rate (USD per hour)", "Months", "FTE",
                                                 "Lump sum", "Stated cost", "Rate used", "Hours"]
     assert team["A2"].value == "M1" and isinstance(team["B2"].value, str)  # references as the grid shows them
     assert team["K2"].value.startswith("=IF(G2<>\"\",G2,") and "HoursPerMonth" in team["K2"].value

@@ -5,6 +5,7 @@ Each sheet family is a mixin over :class:`WriterBase` in its own module. Nothing
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -133,7 +134,8 @@ class WriterBase:
         if kind == "integer":
             return number_format(0), 0, ""
         if kind == "percent":
-            return "0.0%", 1, ""
+            d = decimals_needed(np.asarray(values, dtype=float) * 100, 2)
+            return "0" + ("." + "0" * d if d else "") + "%", d, ""
         d = decimals_needed(values)
         return number_format(d), d, ""
 
@@ -142,7 +144,19 @@ class WriterBase:
             return "rate" if "/hour" in f.unit or "rate" in f.name else "money"
         if f.kind is Kind.INTEGER:
             return "integer"
+        if f.unit.startswith("share") and f.name != "correlation":
+            return "percent"
         return "number"
+
+    def header_text(self, f) -> str:  # noqa: ANN001 - Field
+        """A column's header: its label and, where it has one, its unit in the plan's currency
+        (``Input price (USD per MTok)``, ``Percent (%)``); the import reads either form."""
+        unit = unit_text(f.unit, self.plan.settings.currency)
+        words = [w for w in re.split(r"[\s/]+", unit.casefold()) if w]
+        label = f.label.casefold()
+        if not unit or f.name == "correlation" or all(w.rstrip("s") in label for w in words):
+            return f.label
+        return f"{f.label} ({unit})"
 
 
     # -- page setup ------------------------------------------------------------------------------
@@ -176,3 +190,16 @@ def _excel_number_text(x: float) -> str:
     """How Excel turns a number into text in ``&``: 240 -> ``240``, 162.5 -> ``162.5``."""
     return f"{x:.15g}"
 
+
+def unit_text(unit: str, currency: str) -> str:
+    """A field's unit as a header shows it: money in ``currency`` (``USD/MTok`` -> ``EUR per
+    MTok``), shares as ``%``; ``""`` where the label says it already (users, months, a bare
+    amount, a count of customers)."""
+    if not unit or unit in ("USD", "users", "month", "customers", "subscribers", "share of the payment"):
+        return "%" if unit == "share of the payment" else ""
+    if unit.startswith("share"):
+        return "%" if unit == "share" else unit.replace("share of ", "% of ")
+    if unit.startswith("USD"):
+        rest = unit[3:]
+        return f"{currency} per {rest[1:]}" if rest.startswith("/") else currency
+    return unit

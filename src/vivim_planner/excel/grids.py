@@ -80,7 +80,7 @@ class GridsMixin(WriterBase):
 
         # headers
         for c, f in enumerate(spec.fields):
-            ws.write_string(0, c, f.label, st.get("header"))
+            ws.write_string(0, c, self.header_text(f), st.get("header"))
             if f.help or f.unit:
                 ws.write_comment(0, c, (f.help or f.unit), {"visible": False, "x_scale": 1.6})
         for i, d in enumerate(derived):

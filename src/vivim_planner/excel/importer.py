@@ -12,8 +12,10 @@ is returned, so an open plan is never touched.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +25,20 @@ from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings
 from ..domain.table import TableSpec
 from .export import MANIFEST_PROPERTY, PLAN_SHEET, ROW_ID, SETTING_LABELS
 from .reader import SheetCells, WorkbookCells, WorkbookError, read_workbook
+
+@functools.lru_cache(maxsize=None)
+def _known_headers(spec: TableSpec) -> frozenset[str]:
+    """Keys of every header the export writes on ``spec``'s sheet: inputs, computed columns
+    (their labels do not depend on the plan), the stated figures' audit columns and Row ID."""
+    from .formulas import derived_columns
+
+    derived = derived_columns(spec, Plan(PlanSettings()))
+    return frozenset({text_key(f.label) for f in spec.fields} | {text_key(d.label) for d in derived}
+                     | {text_key(ROW_ID), "computed", "difference", "audit"})
+
+
+_UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
+"""A header's unit in parentheses at its end, as the export writes it."""
 
 __all__ = ["ImportReport", "ImportResult", "WorkbookError", "import_command", "import_workbook", "read_plan"]
 
@@ -168,6 +184,10 @@ class _Reader:
                         return None
                     continue
                 seen[key] = c
+                bare = text_key(_UNIT_SUFFIX.sub("", v))  # "Input price (USD per MTok)" reads as "Input price"
+                if bare != key and bare not in seen:
+                    seen[bare] = c
+        self._report_extra_columns(spec, head, seen)
         cols: dict[str, int] = {}
         ok = True
         for i, f in enumerate(spec.fields):
@@ -184,6 +204,16 @@ class _Reader:
                 continue
             cols[f.name] = c
         return (cols, seen.get(text_key(ROW_ID))) if ok else None
+
+    def _report_extra_columns(self, spec: TableSpec, head: list, seen: dict[str, int]) -> None:
+        """A column the analyst inserted (not an input, a computed column or Row ID) is not read:
+        say so, once per column, instead of dropping it silently."""
+        known = _known_headers(spec)
+        for c, v in enumerate(head):
+            if isinstance(v, str) and v.strip() and text_key(v) not in known and \
+                    text_key(_UNIT_SUFFIX.sub("", v)) not in known:
+                self.notes.append(f'{spec.sheet}!{column_letter(c)}1: column "{v.strip()}" is not one VIVIM Planner '
+                                  f"reads; its cells were not imported")
 
     def table(self, plan: Plan, spec: TableSpec, sheet: SheetCells) -> None:
         found = self.header(spec, sheet)

@@ -1,0 +1,43 @@
+"""What an import says about a workbook an analyst changed: headers carry units and still read,
+and a column the analyst inserted is reported by its cell, not dropped silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from vivim_planner.domain import column_letter
+from vivim_planner.domain.schema import ALLOCATIONS
+from vivim_planner.excel import export_workbook, import_workbook
+from vivim_planner.storage import PlanDocument
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _vivim():  # noqa: ANN202 - Plan
+    doc = PlanDocument.open(REPO / "sample_models" / "vivim.vivim", readonly=True)
+    try:
+        return doc.plan
+    finally:
+        doc.close()
+
+
+def test_an_inserted_column_is_reported_and_units_in_headers_read_back(tmp_path):
+    plan = _vivim()
+    out = tmp_path / "v.xlsx"
+    export_workbook(plan, out, draws=0)
+    wb = openpyxl.load_workbook(out)
+    team = wb[ALLOCATIONS.sheet]
+    assert team.cell(1, ALLOCATIONS.column_index("hourly_rate") + 1).value == "Hourly rate (USD per hour)"
+    free = team.max_column + 1
+    team.cell(1, free).value = "Analyst's comment"
+    team.cell(2, free).value = "check with CTO"
+    team.cell(1, ALLOCATIONS.column_index("fte") + 1).value = "fte"  # a header retyped in lower case
+    wb.save(out)
+    result = import_workbook(out, plan)
+    assert not result.diff
+    lines = result.report.lines()
+    assert any(f'Team!{column_letter(free - 1)}1: column "Analyst\'s comment" is not one VIVIM Planner reads' in line
+               for line in lines), lines
+    assert not any("Hourly rate" in line or "Cost / month" in line for line in lines), lines
