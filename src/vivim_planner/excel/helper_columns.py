@@ -259,8 +259,24 @@ def _numeric(make: Callable[[Plan], tuple[Derived, ...]]) -> Callable[[Plan], tu
     return lambda plan: tuple(replace(d, blank=0.0) for d in make(plan))
 
 
+def _pricing(plan: Plan) -> tuple[Derived, ...]:
+    from .llm_columns import tier_columns
+
+    return _numeric(pricing_helpers)(plan) + tier_columns(plan)
+
+
+def _llm(name: str) -> Callable[[Plan], tuple[Derived, ...]]:
+    def make(plan: Plan) -> tuple[Derived, ...]:
+        from . import llm_columns
+
+        return getattr(llm_columns, name)(plan)
+
+    return make
+
+
 HELPERS = {"allocations": _numeric(team_helpers), "milestones": _numeric(milestone_helpers),
-           "pricing_tiers": _numeric(pricing_helpers), "growth": _numeric(growth_helpers),
-           "capital": _numeric(capital_helpers)}
+           "pricing_tiers": _pricing, "growth": _numeric(growth_helpers), "capital": _numeric(capital_helpers),
+           "llm_activities": _llm("activity_columns"), "segment_usage": _llm("segment_usage_columns"),
+           "segments": _llm("segment_columns")}
 """Table name -> the helper columns the Timeline sheet reads (after the grid's own derived columns)."""
 
