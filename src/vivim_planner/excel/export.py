@@ -38,9 +38,10 @@ from .grids import GridsMixin
 from .summary_sheet import SummaryMixin
 from .timeline_sheet import TIMELINE_SHEET, TimelineMixin
 from .checks_sheet import CHECKS_SHEET, ChecksMixin
+from .cost_at_users_sheet import COST_AT_USERS_SHEET, CostAtUsersMixin, has_usage_model
 
 
-class _Writer(GridsMixin, AuditMixin, SummaryMixin, TimelineMixin, ChecksMixin):
+class _Writer(GridsMixin, AuditMixin, SummaryMixin, TimelineMixin, ChecksMixin, CostAtUsersMixin):
     """One export: every sheet family's writer over the same workbook and results."""
 
 
@@ -102,7 +103,8 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
     tl = timeline(plan, "mid", result, um)
     sim = _simulation(plan, result, um, draws, seed)
     order = sheet_order()
-    order.insert(1, TIMELINE_SHEET) if tl.horizon else None
+    cau = bool(tl.horizon) and has_usage_model(plan)
+    order[1:1] = ([TIMELINE_SHEET] if tl.horizon else []) + ([COST_AT_USERS_SHEET] if cau else [])
     order += [CHECKS_SHEET] + ([SIMULATION_SHEET] if sim is not None else [])
     info = ExportInfo(path, order)
     folder = path.parent if str(path.parent) else Path(".")
@@ -120,9 +122,12 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
         sheets = {name: wb.add_worksheet(name, worksheet_class=_Sheet) for name in order}
         writer = _Writer(wb, plan, result, findings, info, progress)
         writer.set_timeline(tl)
+        writer.usage, writer.cau = um, cau
         total = len(order) + 1  # every sheet, then saving the file
         if tl.horizon:
             writer.timeline_sheet(sheets[TIMELINE_SHEET])
+        if cau:
+            writer.cost_at_users_sheet(sheets[COST_AT_USERS_SHEET])
         writer.summary_sheet(sheets[SUMMARY_SHEET])
         writer.plan_sheet(sheets[PLAN_SHEET])
         writer.tick(2, total)

@@ -265,11 +265,11 @@ def _pricing(plan: Plan) -> tuple[Derived, ...]:
     return _numeric(pricing_helpers)(plan) + tier_columns(plan)
 
 
-def _llm(name: str) -> Callable[[Plan], tuple[Derived, ...]]:
+def _llm(name: str, module: str = "llm_columns") -> Callable[[Plan], tuple[Derived, ...]]:
     def make(plan: Plan) -> tuple[Derived, ...]:
-        from . import llm_columns
+        import importlib
 
-        return getattr(llm_columns, name)(plan)
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(plan)
 
     return make
 
@@ -277,6 +277,7 @@ def _llm(name: str) -> Callable[[Plan], tuple[Derived, ...]]:
 HELPERS = {"allocations": _numeric(team_helpers), "milestones": _numeric(milestone_helpers),
            "pricing_tiers": _pricing, "growth": _numeric(growth_helpers), "capital": _numeric(capital_helpers),
            "llm_activities": _llm("activity_columns"), "segment_usage": _llm("segment_usage_columns"),
-           "segments": _llm("segment_columns")}
+           "segments": _llm("segment_columns"), "infra_components": _llm("component_columns", "usage_columns"),
+           "infra_tiers": _llm("tier_columns", "usage_columns"), "meters": _llm("meter_columns", "usage_columns")}
 """Table name -> the helper columns the Timeline sheet reads (after the grid's own derived columns)."""
 

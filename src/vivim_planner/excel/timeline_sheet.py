@@ -54,6 +54,9 @@ class TimelineMixin(WriterBase):
         c = spec.column_index(col) if isinstance(col, str) else col
         return f"{F.sheet_ref(spec.sheet)}!${column_letter(c)}${p + 2}"
 
+    def _usage_keys(self) -> dict[str, str]:
+        return _usage_keys_of(self.usage)
+
     def timeline_sheet(self, ws) -> None:  # noqa: ANN001
         tl, st, plan = self.tl, self.st, self.plan
         H = tl.horizon
@@ -63,8 +66,8 @@ class TimelineMixin(WriterBase):
         hc = [f"{c}${MONTH_ROW + 1}" for c in mcol]
         ws.write_string(0, 0, f"{plan.settings.name}: the plan month by month", st.get("title"))
         ws.write_string(1, 0, f"Money in {cur} per month. Every grey cell is a live formula over the input sheets "
-                              "(Team, Milestones, Pricing, Growth, Capital...); the usage model's cost rows are the "
-                              "values VIVIM Planner priced at each month's users.", st.get("subtitle"))
+                              "(Team, Milestones, Pricing, Growth, Capital...); the usage model's cost rows read sheet "
+                              "Cost at users at each month's users.", st.get("subtitle"))
         money = st.get("formula", st.money(0))
         money_bold = st.get("total", st.money(0))
         count = st.get("formula", "#,##0")
@@ -249,8 +252,16 @@ class TimelineMixin(WriterBase):
         line("op_lines", "  operating: operating lines", cur,
              (lambda i: f"=IF({stated_test(i)},0,{ms_value('operating')(i)})") if use_growth
              else (lambda i: "=" + ms_value("operating")(i)), lines_values, money)
+        live = self._usage_keys() if getattr(self, "cau", False) else {}
         for name, values in comps.items():
             if name in (OPERATING_LINES, STATED_STEP_COST):
+                continue
+            if name in live:
+                key = live[name]
+                cell = (lambda i, key=key: f'IF({stated_test(i)},0,{self.cau_ref(key, i + 1)})') if use_growth \
+                    else (lambda i, key=key: self.cau_ref(key, i + 1))
+                line(f"op:{name}", f"  operating: {name}", cur, lambda i, cell=cell: "=" + cell(i), values, money)
+                op_rows.append(f"op:{name}")
                 continue
             ws.write_string(row, 0, f"  operating: {name}", st.get("static", "@"))
             ws.write_string(row, 1, f"{cur} (value)", st.get("static", "@"))
@@ -315,6 +326,16 @@ class TimelineMixin(WriterBase):
         ws.repeat_rows(MONTH_ROW, MONTH_ROW + 1)
         ws.repeat_columns(0, 1)
         ws.fit_to_pages(0, 1)
+
+
+def _usage_keys_of(um) -> dict[str, str]:  # noqa: ANN001 - UsageModel
+    """Timeline component name -> the Cost at users column it reads."""
+    from ..engine.timeline import INFRASTRUCTURE
+
+    keys = {INFRASTRUCTURE: "infra"} if len(um.tier_names) else {}
+    keys.update({name: f"svc:{s}" for s, name in enumerate(um.services)})
+    keys.update({f"LLM: {seg.name}": f"llm:{g}" for g, seg in enumerate(um.segments)})
+    return keys
 
 
 def _snap(values) -> list:  # noqa: ANN001
