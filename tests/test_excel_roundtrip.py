@@ -120,7 +120,10 @@ def test_audit_findings_sit_beside_the_stated_figures(vivim, tmp_path):
     header = [c.value for c in sf[1]]
     assert header[7:10] == ["Computed", "Difference", "Audit"]
     row2 = [c.value for c in sf[2]]  # M1 Personnel Subtotal 133,200 against 162,000
-    assert row2[4] == 133200 and row2[7] == 162000 and row2[8] == 28800 and "Personnel Subtotal" in row2[9]
+    assert row2[4] == 133200 and row2[7] == 162000 and row2[8] == 28800
+    assert row2[9] == "the inputs give 162000, the source states 133200"  # a live verdict
+    comment = openpyxl.load_workbook(out)["Stated figures"].cell(2, 10).comment
+    assert comment is not None and "Personnel Subtotal" in comment.text  # the audit's explanation at export
 
 
 def _edited_copy(src: Path, dst: Path, edit) -> Path:  # noqa: ANN001

@@ -45,11 +45,25 @@ class AuditMixin(WriterBase):
             diff = computed - float(row["value"]) if not math.isnan(computed) else math.nan
             self.formula(ws, spec.sheet, p + 1, c0 + 1,
                          f'=IF({comp_col}{r}="","",{comp_col}{r}-{val_col}{r})', st.get("formula", fmt_num), diff)
+            dec_cell = f"{column_letter(spec.column_index('decimals'))}{r}"
+            diff_cell = f"{column_letter(c0 + 1)}{r}"
+            ok = (f"ABS({diff_cell})<=0.5*10^(-N({dec_cell}))*(1+1E-9)+1E-9*ABS({comp_col}{r})")
+            text = (f'=IF({comp_col}{r}="","",IF({ok},"matches","the inputs give "&ROUND({comp_col}{r},4)'
+                    f'&", the source states "&{val_col}{r}))')
+            self.formula(ws, spec.sheet, p + 1, c0 + 2, text, st.get("formula", "@"),
+                         _verdict(computed, float(row["value"]), row["decimals"]))
             message = flagged_groups.get(self._group_key(row))
-            text = message if message else "matches"
-            ws.write_string(p + 1, c0 + 2, text, st.get("flag" if message else "static", text_wrap=bool(message)))
             if message:
-                ws.set_row(p + 1, 13.5 * max(1, math.ceil(len(message) / 80)) + 2)
+                ws.write_comment(p + 1, c0 + 2, f"At export: {message}", {"visible": False, "x_scale": 2})
+        if len(sf):
+            col = spec.column_index("value")
+            dec, diff = column_letter(spec.column_index("decimals")), column_letter(c0 + 1)
+            rule = (f"=AND(ISNUMBER(${diff}2),ABS(${diff}2)>0.5*10^(-N(${dec}2))*(1+1E-9)"
+                    f"+1E-9*ABS(N(${comp_col}2)))")
+            ws.conditional_format(1, col, len(sf), col, {"type": "formula", "criteria": rule,
+                                                        "format": st.get("flag")})
+            ws.conditional_format(1, c0 + 2, len(sf), c0 + 2, {"type": "formula", "criteria": rule.replace(
+                f"${diff}2", f"${diff}2"), "format": st.get("flag")})
         arr = np.asarray([values.get((r["metric"], int(r["milestone"] or 0),
                                       category_key(r["category"]) if r["category"] else "", r["bound"]), math.nan)
                           for r in sf.rows()], dtype=np.float64)
@@ -57,8 +71,9 @@ class AuditMixin(WriterBase):
         ws.set_column(c0, c0 + 1, number_width(arr, "Difference", 2, prefix))
         ws.set_column(c0 + 2, c0 + 2, 70)
         if len(sf):
-            ws.write_comment(0, c0 + 2, "The audit at export: the stated figure against its recomputation "
-                                        "(printed rounding is not a finding).", {"visible": False})
+            ws.write_comment(0, c0 + 2, "Live: the stated figure against its recomputation, within half of "
+                                        "its last printed digit; the audit's explanation at export is the note.",
+                             {"visible": False})
 
     def _stated_value_formats(self) -> list[str]:
         """Number format of each stated figure: money as the source printed it (``$133,200``,
@@ -128,11 +143,12 @@ class AuditMixin(WriterBase):
         1-based last row used."""
         st = self.st
         n = len(self.findings)
-        ws.write_string(row, 0, f"Audit: {n} stated figure{'s' * (n != 1)} the inputs do not reproduce"
-                        if n else "Audit: every stated figure matches its recomputation", st.get("section"))
+        if not n:
+            ws.write_string(row, 0, "Audit: every stated figure matches its recomputation", st.get("section"))
         ws.write_string(row + 1, 0, "Figures the source document prints, against what its own inputs give "
-                                    "(printed rounding is not a finding). Computed and Difference are live; the "
-                                    "explanation is as of export.", st.get("note", text_wrap=False))
+                                    "(printed rounding is not a finding). Computed, Difference, the verdict and the "
+                                    "count are live; the audit's explanation at export is each verdict's note.",
+                        st.get("note", text_wrap=False))
         if not n:
             return row + 2
         head = row + 3
@@ -152,7 +168,11 @@ class AuditMixin(WriterBase):
             fmt_num = st.money(2, 2) if abs(f.stated) < 1 and f.stated != 0 else money
             months = f.field == "months"
             num = st.get("static", "#,##0.##" if months else fmt_num)
-            ws.write_number(r, 5, f.stated, num)
+            if addr:  # the stated figure itself, so a fix in its cell reaches the verdict
+                stated = f"{F.sheet_ref(sheet)}!{addr}"
+                self.formula(ws, SUMMARY_SHEET, r, 5, f"=N({stated})", st.get("formula", "#,##0.##" if months else fmt_num), f.stated)
+            else:
+                ws.write_number(r, 5, f.stated, num)
             target = computed_col.get((f.table, f.field))
             x = str(r + 1)
             if target and not months:
@@ -168,9 +188,25 @@ class AuditMixin(WriterBase):
                         ws.write_blank(r, c, None, num)
                     else:
                         ws.write_number(r, c, v, num)
-            ws.merge_range(r, 8, r, len(SUMMARY_COLUMNS) - 1, f.message, st.get("static", text_wrap=True))
-            lines = max(1, math.ceil(len(f.message) / 105))
-            ws.set_row(r, 13.5 * lines + 2)
+            still = f"{column_letter(STATUS_COL)}{x}"
+            tol = f"(0.005+0.495*(INT(F{x})=F{x}))*(1+1E-9)"
+            differs = 1.0 if math.isnan(f.difference) or abs(f.difference) > (
+                0.5 if float(f.stated).is_integer() else 0.005) * (1 + 1e-9) else 0.0
+            self.formula(ws, SUMMARY_SHEET, r, STATUS_COL, f'=IF(N(G{x})=0,IF(G{x}="",1,IF(ABS(H{x})>{tol},1,0)),'
+                                                          f'IF(ABS(H{x})>{tol},1,0))', st.get("formula", "0"), differs)
+            ws.merge_range(r, 8, r, STATUS_COL - 1, "", st.get("formula", "@", text_wrap=True))
+            self.formula(ws, SUMMARY_SHEET, r, 8, f'=IF({still}=0,"matches now","stated "&F{x}&IF(G{x}="","",'
+                                                 f'", the inputs give "&ROUND(G{x},2)))',
+                         st.get("formula", "@", text_wrap=True), _summary_verdict(f, differs))
+            ws.write_comment(r, 8, f"At export: {f.message}", {"visible": False, "x_scale": 2.5})
+        ws.write_string(head, STATUS_COL, "Differs (1)", st.get("header_formula"))
+        self.formula(ws, SUMMARY_SHEET, row, 0,
+                     f'="Audit: "&SUM({column_letter(STATUS_COL)}{head + 2}:{column_letter(STATUS_COL)}{head + 1 + n})'
+                     f'&" of {n} stated figures flagged at export the inputs do not reproduce"', st.get("section"),
+                     f"Audit: {int(sum(1 for f in self.findings if _differs(f)))} of {n} stated figures flagged at "
+                     f"export the inputs do not reproduce")
+        ws.conditional_format(head + 1, 0, head + n, 0, {"type": "formula", "criteria": f"=${column_letter(STATUS_COL)}{head + 2}=1",
+                                                        "format": st.get("flag")})
         return head + 1 + n
 
     def _computed_cells(self) -> dict[tuple[str, str], tuple[str, str]]:
@@ -184,3 +220,39 @@ class AuditMixin(WriterBase):
         out[("stated_figures", "value")] = (sf.sheet, column_letter(len(sf.fields)))
         return out
 
+
+STATUS_COL = len(SUMMARY_COLUMNS) - 1
+"""Summary column of each finding's live verdict (1: still differs)."""
+
+
+def _excel_round(x: float, digits: int) -> float:
+    """Excel's ROUND: half away from zero, on the number's shortest decimal form."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def _text(x: float) -> str:
+    """A number joined to text with ``&`` (General: up to 15 significant digits)."""
+    return f"{x:.15g}"
+
+
+def _verdict(computed: float, stated: float, decimals: float) -> str:
+    """The Stated figures sheet's live verdict, as its formula computes it."""
+    if math.isnan(computed):
+        return ""
+    d = 0.0 if math.isnan(decimals) else float(decimals)
+    if abs(computed - stated) <= 0.5 * 10 ** (-d) * (1 + 1e-9) + 1e-9 * abs(computed):
+        return "matches"
+    return f"the inputs give {_text(_excel_round(computed, 4))}, the source states {_text(stated)}"
+
+
+def _differs(f) -> bool:  # noqa: ANN001 - Finding
+    return math.isnan(f.difference) or abs(f.difference) > (0.5 if float(f.stated).is_integer() else 0.005) * (1 + 1e-9)
+
+
+def _summary_verdict(f, differs: float) -> str:  # noqa: ANN001 - Finding
+    if not differs:
+        return "matches now"
+    computed = "" if math.isnan(f.computed) else f", the inputs give {_text(_excel_round(f.computed, 2))}"
+    return f"stated {_text(f.stated)}{computed}"

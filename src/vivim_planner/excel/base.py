@@ -105,7 +105,7 @@ class WriterBase:
         self.summary_row = {int(ms.ids[m]): SUMMARY_HEADER_ROW + 1 + i for i, m in enumerate(self.timeline)}
         self.total_row = SUMMARY_HEADER_ROW + 1 + self.n_ms
         self.timeline_rows: dict[str, int] = {}
-        self.flagged = {(f.table, f.row_id, f.field) for f in findings}
+        self.flagged: set = set()  # highlights are conditional formats on live differences, never static fills
 
     def set_timeline(self, tl) -> None:  # noqa: ANN001 - engine.timeline.Timeline
         """The export's timeline: the Timeline sheet writes it, the Summary reads its months. A
