@@ -58,3 +58,36 @@ def test_a_price_per_mtok_moves_the_prism_cost_per_user_and_margin(recalc, tmp_p
         if t.price > 0:
             assert _close(cells[name]["Gross margin"], t.margin), name
     assert not _close(cells["Prism"]["Gross margin"], before["Prism"].margin)
+
+
+def test_economics_sheet_is_the_engines_and_follows_a_price_edit(recalc, tmp_path):
+    """Break-even subscribers, the contribution of a paying subscriber, the break-even months
+    and runway on sheet Economics, before and after the Prism price is raised in the file."""
+    from vivim_planner.domain.economics_schema import PRICING_TIERS as TIERS
+    from vivim_planner.engine.economics import economics
+
+    plan = _kalei()
+    out = tmp_path / "kalei.xlsx"
+    export_workbook(plan, out, draws=0)
+    wb = openpyxl.load_workbook(out)
+    tiers = wb[TIERS.sheet]
+    p = next(i for i in range(len(plan.tables["pricing_tiers"]))
+             if plan.tables["pricing_tiers"].get(i, "name") == "Prism")
+    tiers[f"{column_letter(TIERS.column_index('monthly_price'))}{p + 2}"].value = 2.49
+    wb.save(out)
+    saved = recalc(out)
+    after = import_workbook(saved, plan).plan
+    ec, before = economics(after), economics(plan)
+    assert ec.break_even_subscribers != before.break_even_subscribers
+    ws = openpyxl.load_workbook(saved, data_only=True)["Economics"]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 13) if ws.cell(r, 1).value}
+
+    def at(prefix: str):  # noqa: ANN202
+        return next(v for k, v in cells.items() if str(k).startswith(prefix))
+
+    assert at("Break-even subscribers") == ec.break_even_subscribers
+    assert _close(at("Contribution per paying subscriber"), ec.timeline.mix.contribution)
+    assert _close(at("Fixed monthly cost"), ec.fixed_monthly_cost)
+    assert (at("Operating break-even month") or None) == ec.timeline.operating_break_even_month
+    runway = at("Runway")
+    assert (runway in (None, "") and ec.runway_months is None) or _close(runway, ec.runway_months)

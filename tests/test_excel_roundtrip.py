@@ -57,7 +57,7 @@ def test_workbook_layout(vivim, tmp_path):
     out = tmp_path / "v.xlsx"
     info = export_workbook(vivim, out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:4] == ["Summary", "Timeline", "Plan", "Milestones"]
+    assert wb.sheetnames[:5] == ["Summary", "Timeline", "Economics", "Plan", "Milestones"]
     assert wb.sheetnames == info.sheets
     team = wb["Team"]
     assert [c.value for c in team[1]][:10] == ["Milestone", "Role", "Line", "Hourly rate (USD per hour)", "Months", "FTE",

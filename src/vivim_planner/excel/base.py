@@ -27,7 +27,7 @@ ROW_ID = "Row ID"
 MANIFEST_PROPERTY = "VIVIM sheets"
 FORMAT_PROPERTY = "VIVIM workbook format"
 WORKBOOK_FORMAT = "1"
-RESERVED_SHEETS = (SUMMARY_SHEET, PLAN_SHEET, ROLLUP_SHEET, "Timeline", "Cost at users", "Checks", "Simulation")
+RESERVED_SHEETS = (SUMMARY_SHEET, PLAN_SHEET, ROLLUP_SHEET, "Timeline", "Cost at users", "Economics", "Checks", "Simulation")
 
 SETTING_LABELS = {"name": "Plan name", "currency": "Currency", "hours_per_month": "Hours per month",
                   "notes": "Notes", "number_locale": "Number format"}
@@ -51,7 +51,7 @@ SCOL = {k: i for i, k in enumerate(SUMMARY_COLUMNS)}
 
 
 CLASSIC_FUNCTIONS = frozenset({"ABS", "AND", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER", "MATCH", "MAX",
-                               "MIN", "N", "NOT", "OR", "ROUND", "ROW", "SUM", "SUMIFS", "SUMPRODUCT"})
+                               "MIN", "N", "NOT", "OR", "ROUND", "ROUNDUP", "ROW", "SUM", "SUMIFS", "SUMPRODUCT", "TRIM"})
 """Every function the exported formulas use: all in Excel since 2007, so none needs the
 ``_xlfn.`` prefix of newer functions (tests check the formulas use nothing else)."""
 

@@ -73,7 +73,7 @@ class CostAtUsersMixin(WriterBase):
                      ("cpu", "Cost per user")):
             add(k, h)
         targets = [float(u) for u in np.nan_to_num(plan.milestones.column("target_users")) if u > 0]
-        users = sorted(set(targets) | set(STANDARD_USERS))
+        users = sorted(set(targets) | set(STANDARD_USERS) | {0.0})  # 0: the fixed cost (sheet Economics)
         first = HEADER_ROW + 1
         month0 = first + len(users) + 2
         self._cau = {"cols": cols, "heads": heads, "users": users, "first": first, "month0": month0,
@@ -251,7 +251,8 @@ class CostAtUsersMixin(WriterBase):
         return out
 
     def _cau_chart(self, ws, lay: dict, rows: list) -> None:  # noqa: ANN001
-        first, last = rows[0][0], rows[-1][0]
+        shown = [r for r in rows if r[1] > 0]  # a log axis has no 0
+        first, last = shown[0][0], shown[-1][0]
         c_cpu = lay["cols"]["cpu"]
         cur = self.plan.settings.currency
         chart = self.wb.add_chart({"type": "scatter", "subtype": "straight_with_markers"})

@@ -38,10 +38,12 @@ from .grids import GridsMixin
 from .summary_sheet import SummaryMixin
 from .timeline_sheet import TIMELINE_SHEET, TimelineMixin
 from .checks_sheet import CHECKS_SHEET, ChecksMixin
+from .economics_sheet import ECONOMICS_SHEET, EconomicsMixin
 from .cost_at_users_sheet import COST_AT_USERS_SHEET, CostAtUsersMixin, has_usage_model
 
 
-class _Writer(GridsMixin, AuditMixin, SummaryMixin, TimelineMixin, ChecksMixin, CostAtUsersMixin):
+class _Writer(GridsMixin, AuditMixin, SummaryMixin, TimelineMixin, ChecksMixin, CostAtUsersMixin,
+              EconomicsMixin):
     """One export: every sheet family's writer over the same workbook and results."""
 
 
@@ -104,7 +106,8 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
     sim = _simulation(plan, result, um, draws, seed)
     order = sheet_order()
     cau = bool(tl.horizon) and has_usage_model(plan)
-    order[1:1] = ([TIMELINE_SHEET] if tl.horizon else []) + ([COST_AT_USERS_SHEET] if cau else [])
+    order[1:1] = ([TIMELINE_SHEET] if tl.horizon else []) + ([COST_AT_USERS_SHEET] if cau else []) + \
+        ([ECONOMICS_SHEET] if tl.horizon else [])
     order += [CHECKS_SHEET] + ([SIMULATION_SHEET] if sim is not None else [])
     info = ExportInfo(path, order)
     folder = path.parent if str(path.parent) else Path(".")
@@ -129,6 +132,8 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
         if cau:
             writer.cost_at_users_sheet(sheets[COST_AT_USERS_SHEET])
         writer.summary_sheet(sheets[SUMMARY_SHEET])
+        if tl.horizon:
+            writer.economics_sheet(sheets[ECONOMICS_SHEET])
         writer.plan_sheet(sheets[PLAN_SHEET])
         writer.tick(2, total)
         for i, spec in enumerate(ALL_TABLES):
