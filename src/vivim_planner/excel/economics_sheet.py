@@ -86,7 +86,7 @@ class EconomicsMixin(WriterBase):
         row = self._dividend_block(ws, row + 1, ec, money, months)
         ws.set_column(0, 0, 70)
         ws.set_column(1, 8, 14)
-        self._page(ws, sheet, f"A1:H{row}", header_rows=None)
+        self._page(ws, sheet, f"A1:I{row}", header_rows=None)
 
     def _usage_at_zero(self) -> tuple[str, float]:
         if getattr(self, "cau", False):
