@@ -28,7 +28,7 @@ from ..domain import PlanError
 from ..engine.simulation import Simulation, simulate, uncertain_inputs
 from ..engine.timeline import timeline
 from ..engine.usage import UsageModel
-from .formulas import ROLLUP_SHEET
+from .formulas import ROLLUP_SHEET, derived_memo
 from .simulation_sheet import SIMULATION_SHEET, write_simulation_sheet
 from .audit_sheet import AuditMixin
 
@@ -98,7 +98,12 @@ def export_workbook(plan: Plan, path: str | os.PathLike, result: PlanResult | No
 
     Returns an :class:`ExportInfo`. Raises ``OSError`` when the file cannot be written.
     """
-    path = Path(path)
+    with derived_memo():
+        return _export(plan, Path(path), result, findings, progress, draws, seed)
+
+
+def _export(plan: Plan, path: Path, result: PlanResult | None, findings: list[Finding] | None,
+            progress: Callable[[int, int], None] | None, draws: int, seed: int) -> ExportInfo:
     result = result or compute(plan)
     findings = audit(plan, result) if findings is None else findings
     um = UsageModel(plan)

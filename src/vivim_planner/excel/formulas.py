@@ -20,8 +20,10 @@ Tables without derived columns (and every table added later) are plain inputs.
 from __future__ import annotations
 
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -247,13 +249,34 @@ DERIVED: dict[str, Callable[[Plan], tuple[Derived, ...]]] = {
 """Table name -> its derived columns for a given plan (per-row formulas escape that row's names)."""
 
 
+_memo = threading.local()
+
+
+@contextmanager
+def derived_memo() -> Iterator[None]:
+    """Within the block, :func:`derived_columns` builds each sheet's columns once per plan (an
+    export asks for them hundreds of times; the plan must not change inside the block)."""
+    _memo.cache = {}
+    try:
+        yield
+    finally:
+        _memo.cache = None
+
+
 def derived_columns(spec: TableSpec, plan: Plan, helpers: bool = True) -> tuple[Derived, ...]:
     """The derived columns of ``spec``'s sheet (empty for plain input tables); ``helpers``: with
     the columns the workbook's Timeline sheet reads (:mod:`.helper_columns`) after them."""
     from .helper_columns import HELPERS
 
+    cache = getattr(_memo, "cache", None)
+    key = (spec.name, id(plan), helpers)
+    if cache is not None and key in cache:
+        return cache[key]
     make, extra = DERIVED.get(spec.name), HELPERS.get(spec.name)
-    return (make(plan) if make else ()) + (extra(plan) if extra and helpers else ())
+    out = (make(plan) if make else ()) + (extra(plan) if extra and helpers else ())
+    if cache is not None:
+        cache[key] = out
+    return out
 
 
 # -- build roll-up: milestone x category ----------------------------------------------------
