@@ -41,3 +41,21 @@ def test_an_inserted_column_is_reported_and_units_in_headers_read_back(tmp_path)
     assert any(f'Team!{column_letter(free - 1)}1: column "Analyst\'s comment" is not one VIVIM Planner reads' in line
                for line in lines), lines
     assert not any("Hourly rate" in line or "Cost / month" in line for line in lines), lines
+
+
+def test_metrics_show_as_words_and_read_back_as_codes(tmp_path):
+    from vivim_planner.domain.schema import STATED_FIGURES
+
+    plan = _vivim()
+    out = tmp_path / "v.xlsx"
+    export_workbook(plan, out, draws=0)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[STATED_FIGURES.sheet]
+    col = STATED_FIGURES.column_index("metric") + 1
+    shown = [ws.cell(r, col).value for r in range(2, len(plan.stated_figures) + 2)]
+    assert "Allocations subtotal" in shown and not any("_" in v for v in shown)
+    ws.cell(2, col).value = plan.stated_figures.get(0, "metric")  # the stored code typed as such
+    ws.cell(3, col).value = shown[1].upper()  # a label in another case
+    wb.save(out)
+    result = import_workbook(out, plan)
+    assert not result.diff

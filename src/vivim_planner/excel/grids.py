@@ -14,7 +14,8 @@ from ..domain.table import TableSpec
 from ..engine.rollup import positions_of
 from . import formulas as F
 from .formulas import ROLLUP_SHEET, Derived, criterion, whole_column
-from .styles import MAX_TEXT_WIDTH, NOTES_WIDTH, decimals_needed, money_decimals, number_format, number_width, text_width
+from .styles import (MAX_TEXT_WIDTH, NOTES_WIDTH, decimals_needed, metric_label, money_decimals, number_format,
+                     number_width, text_width)
 from .base import PLAN_SHEET, ROW_ID, SETTING_HELP, SETTING_LABELS, SETTING_NAMES, WriterBase, _exact_in_16_digits
 
 
@@ -100,6 +101,8 @@ class GridsMixin(WriterBase):
             if f.kind is Kind.TEXT or f.kind is Kind.REF:
                 if f.kind is Kind.REF:
                     texts = self._ref_texts(f.ref_table, col)
+                elif f.name == "metric":  # a label a person reads, not the stored code
+                    texts = [metric_label(v) for v in col]
                 else:
                     texts = col
                 fmt = st.get("input", "@", text_wrap=True) if f.max_length > 200 else st.get("input", "@")

@@ -25,6 +25,7 @@ from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings
 from ..domain.table import TableSpec
 from .export import MANIFEST_PROPERTY, PLAN_SHEET, ROW_ID, SETTING_LABELS
 from .reader import SheetCells, WorkbookCells, WorkbookError, read_workbook
+from .styles import metric_code
 
 @functools.lru_cache(maxsize=None)
 def _known_headers(spec: TableSpec) -> frozenset[str]:
@@ -35,6 +36,13 @@ def _known_headers(spec: TableSpec) -> frozenset[str]:
     derived = derived_columns(spec, Plan(PlanSettings()))
     return frozenset({text_key(f.label) for f in spec.fields} | {text_key(d.label) for d in derived}
                      | {text_key(ROW_ID), "computed", "difference", "audit"})
+
+
+def _metric_codes(spec: TableSpec, f) -> tuple[str, ...]:  # noqa: ANN001 - Field
+    """Every code a metric column holds: its choices, or the stated figures' metrics."""
+    from ..domain.schema import METRICS
+
+    return tuple(f.choices) if f.choices else METRICS
 
 
 _UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
@@ -311,6 +319,9 @@ class _Reader:
         (columns repeat values: FTE, months, categories), references through a lookup; a refused
         cell is handed to :meth:`_cell`, which records why, and its position added to ``bad``."""
         problems = {r for (r, col) in (*sheet.errors, *sheet.unsaved) if col == c}
+        if f.name == "metric":  # the workbook shows "Allocations subtotal" for allocations_subtotal
+            codes = _metric_codes(spec, f)
+            values = [metric_code(v, codes) for v in values]
         out: list[object] = [None] * len(values)
         slow: list[int] = []
         if f.kind is Kind.REF:
