@@ -59,3 +59,37 @@ def test_metrics_show_as_words_and_read_back_as_codes(tmp_path):
     wb.save(out)
     result = import_workbook(out, plan)
     assert not result.diff
+
+
+def test_a_formula_typed_in_an_input_cell_imports_its_value_and_says_so(tmp_path):
+    """The analyst types =0.5+0.25 as an FTE and Excel saves its value: the import takes 0.75 and
+    the report names the cell; the export's own 17-digit number formulas are not reported."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_excel_libreoffice import _soffice  # noqa: F401 - the recalculation below needs it
+
+    plan = _vivim()
+    out = tmp_path / "v.xlsx"
+    export_workbook(plan, out, draws=0)
+    wb = openpyxl.load_workbook(out)
+    fte = column_letter(ALLOCATIONS.column_index("fte"))
+    wb[ALLOCATIONS.sheet][f"{fte}2"].value = "=0.5+0.25"
+    wb.save(out)
+    import subprocess
+
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    from test_excel_libreoffice import RECALC_ALWAYS
+
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    done = tmp_path / "lo"
+    subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "xlsx", "--outdir", str(done), str(out)], capture_output=True, timeout=240,
+                   check=True)
+    result = import_workbook(done / "v.xlsx", plan)
+    assert result.plan.allocations.get(0, "fte") == 0.75
+    lines = result.report.lines()
+    assert any(f"Team!{fte}2: FTE holds a formula (=0.5+0.25); its value 0.75 was imported" in line
+               for line in lines), lines
+    assert sum("holds a formula" in line for line in lines) == 1, lines

@@ -38,6 +38,12 @@ def _known_headers(spec: TableSpec) -> frozenset[str]:
                      | {text_key(ROW_ID), "computed", "difference", "audit"})
 
 
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _metric_codes(spec: TableSpec, f) -> tuple[str, ...]:  # noqa: ANN001 - Field
     """Every code a metric column holds: its choices, or the stated figures' metrics."""
     from ..domain.schema import METRICS
@@ -213,6 +219,27 @@ class _Reader:
             cols[f.name] = c
         return (cols, seen.get(text_key(ROW_ID))) if ok else None
 
+    def _report_formulas(self, spec: TableSpec, sheet: SheetCells, cols: dict[str, int]) -> None:
+        """A formula the analyst typed in an input cell: its value is imported, and said so per
+        cell (at most 20 a sheet). A bare number (how the export keeps a 17th digit) is not one."""
+        inputs = {c: spec.field(name).label for name, c in cols.items()}
+        found = []
+        for (r, c), text in sorted(sheet.formulas.items()):
+            if c not in inputs or r == 0:
+                continue
+            try:
+                float(text)
+                continue
+            except ValueError:
+                pass
+            found.append((r, c, text))
+        for r, c, text in found[:20]:
+            shown = f"={text}" if text else "a copied formula"
+            self.notes.append(f"{spec.sheet}!{column_letter(c)}{r + 1}: {inputs[c]} holds a formula ({shown}); "
+                              f"its value {_shown(sheet.value(r, c))} was imported, not the formula")
+        if len(found) > 20:
+            self.notes.append(f"{spec.sheet}: {len(found) - 20} more input cells hold formulas; their values were imported")
+
     def _report_extra_columns(self, spec: TableSpec, head: list, seen: dict[str, int]) -> None:
         """A column the analyst inserted (not an input, a computed column or Row ID) is not read:
         say so, once per column, instead of dropping it silently."""
@@ -229,6 +256,7 @@ class _Reader:
             self.unreadable.add(spec.name)
             return
         cols, id_col = found
+        self._report_formulas(spec, sheet, cols)
         key = _ref_key(spec.name)
         if key in cols:  # references to a row refused here are not reported twice
             c = cols[key]
@@ -496,7 +524,8 @@ def read_plan(path: str | os.PathLike, current: Plan | None = None) -> tuple[Pla
     .xlsx, a missing sheet, a renamed or repeated header, a bad value, an error value such as
     ``#REF!``, a repeated code or name, a broken row rule).
     """
-    book = read_workbook(path, sheets=set(input_sheets()))
+    book = read_workbook(path, sheets=set(input_sheets()),
+                         formula_columns={s.sheet: len(s.fields) for s in ALL_TABLES})
     reader = _Reader(book, current)
     plan = Plan(reader.settings())
     exported = _manifest(book.properties)
