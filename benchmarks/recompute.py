@@ -113,6 +113,8 @@ def run(edits: int = 200) -> dict:
         return out
 
     edit_cpu, timeline_edit_cpu = [], []
+    window.show_table("allocations")  # the user types in the Team grid: that is the view shown
+    app.processEvents()
     edit_ms = edit_burst(zip(rows.tolist(), values.tolist()), edit_cpu)
     window.tabs.setCurrentWidget(window.timeline)  # the Timeline view open: grid and charts follow each edit
     app.processEvents()

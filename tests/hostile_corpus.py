@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from vivim_planner.excel import export_workbook
 from vivim_planner.excel.reader import _xml_parts
 from vivim_planner.storage import PlanDocument
+from vivim_planner.storage.schema import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_models" / "vivim.vivim"
@@ -363,7 +364,7 @@ def plan_cases() -> list[Case]:
         ("cascade planted on role", _recreate("allocations", lambda s: s.replace(
             "REFERENCES roles (id)", "REFERENCES roles (id) ON DELETE CASCADE")), "allocations's references"),
         ("generated column", _sql("ALTER TABLE roles ADD COLUMN g INTEGER GENERATED ALWAYS AS (1) VIRTUAL"), "roles has a column"),
-        ("newer schema version", _sql("UPDATE meta SET value = '3' WHERE key = 'schema_version'"), "newer"),
+        ("newer schema version", _sql(f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'"), "newer"),
         ("garbage schema version", _sql("UPDATE meta SET value = 'x' WHERE key = 'schema_version'"), "schema version"),
         ("wrong format", _sql("UPDATE meta SET value = 'other' WHERE key = 'format'"), "format"),
         ("meta table dropped", _sql("DROP TABLE meta"), "not a VIVIM plan"),

@@ -16,7 +16,8 @@ from vivim_planner.engine import compute
 from vivim_planner.engine.usage import Breakpoint
 from vivim_planner.storage import PlanDocument
 from vivim_planner.ui.curve_chart import (EXPORT_SIZE, CostAxis, CurveChart, UsersAxis, breakpoint_text,
-                                          compact_users, exporting_copy, money_tick, render_chart)
+                                          compact_users, money_tick)
+from vivim_planner.ui.curve_export import exporting_copy, render_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

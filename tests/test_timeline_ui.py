@@ -138,3 +138,62 @@ def test_kalei_summary_and_timeline_show_the_same_month(qtbot, tmp_path):
     assert model.index(phase, 9).data() == f"${tl.operating_cost[month - 1]:,.0f}"
     assert model.index(phase, 10).data() == f"${tl.revenue[month - 1]:,.2f}"
     assert w.summary.cards["ops"].value.text() != "—"  # growth steps stand in for milestones
+
+
+def test_economics_card_names_both_break_evens_as_the_timeline_has_them(qtbot, tmp_path):
+    path = tmp_path / "vivim.vivim"
+    shutil.copy(SAMPLES / "vivim.vivim", path)
+    w = _open(qtbot, path)
+    view_action(w, "Economics").trigger()
+    line = w.controller.timeline
+    card = w.economics.cards["be_month"]
+    assert line.operating_break_even_month is not None
+    assert card.value.text() == f"Month {line.operating_break_even_month}"
+    cash = line.cash_flow_break_even_month
+    assert ("never in the plan" if cash is None else f"month {cash}") in card.note.text()
+    assert card.title.text() == "Operating break-even"
+
+
+def test_a_copy_of_the_file_taken_once_typing_pauses_holds_every_edit(qtbot, window, tmp_path):
+    """Edits commit to the write-ahead log at once; the checkpoint into the file itself runs when
+    typing pauses (not inside each keystroke), so a file copied then (mail, sync) has them all."""
+    import sqlite3
+
+    path = window.controller.document.path
+    for text in ("0.25", "0.75"):
+        type_into(qtbot, window, "allocations", 0, "fte", text)
+    timer = window.controller._checkpoint_timer
+    assert timer.isActive()  # one checkpoint for the burst, still to come
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=5000)
+    copy = tmp_path / "mailed.vivim"
+    shutil.copyfile(path, copy)  # the file alone, without its -wal side log
+    con = sqlite3.connect(copy)
+    fte = con.execute("SELECT fte FROM allocations ORDER BY ord LIMIT 1").fetchone()[0]
+    con.close()
+    assert fte == 0.75
+
+
+def test_start_month_typed_on_the_summary_labels_the_timeline_and_undo_restores(qtbot, window):
+    view_action(window, "Summary").trigger()
+    edit = window.summary.fields["start_date"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2026-11")
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert window.controller.plan.settings.start_date == "2026-11"
+    view_action(window, "Timeline").trigger()
+    model = window.timeline.model
+    assert model.headerData(0, Qt.Horizontal) == "Nov 2026"
+    assert model.headerData(2, Qt.Horizontal) == "Jan 2027"
+    horizon = window.summary.fields["horizon_months"]
+    view_action(window, "Summary").trigger()
+    horizon.setFocus()
+    horizon.selectAll()
+    qtbot.keyClicks(horizon, "12")
+    qtbot.keyClick(horizon, Qt.Key_Return)
+    assert window.controller.timeline.horizon == 12
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    view_action(window, "Timeline").trigger()
+    assert model.headerData(0, Qt.Horizontal) == "Month 1"
+    assert window.controller.timeline.horizon == timeline(window.controller.plan).horizon == 5

@@ -46,8 +46,17 @@ def cost_col(model: PlanTableModel) -> int:
     return len(model.spec.fields) + [c.label for c in model.computed].index("Cost")
 
 
+def show_summary(w: MainWindow):  # noqa: ANN201 - the Summary's model
+    """View > Summary, as a user opens it (the view catches up with edits made while hidden)."""
+    for action in w.menuBar().actions():
+        if action.text().replace("&", "") == "View":
+            next(a for a in action.menu().actions() if a.text().replace("&", "").split("\t")[0] == "Summary").trigger()
+    assert w.summary.isVisible()
+    return w.summary.model
+
+
 def summary_row(w: MainWindow, code: str) -> int:
-    m = w.summary.model
+    m = show_summary(w)
     return [m.cell(r, 0) for r in range(m.rowCount())].index(code)
 
 
@@ -92,7 +101,7 @@ def test_fte_edit_updates_cost_milestone_and_summary_and_undo_restores(qtbot, wi
     assert model.index(row, cost_col(model)).data() == "$30,600"  # 85 x 240 x 3 x 0.5
     after = compute(plan)
     assert after.total["bottom_up"][0] == pytest.approx(before.total["bottom_up"][0] - 30_600)
-    assert window.summary.model.cell(m1, 7) == f"${after.total['bottom_up'][0]:,.0f}" != bottom_up_before
+    assert show_summary(window).cell(m1, 7) == f"${after.total['bottom_up'][0]:,.0f}" != bottom_up_before
     assert window.isWindowModified()
     # only the edited row was signalled, never the whole table
     assert all(a == b == row for a, _, b, _ in changed), changed
@@ -107,7 +116,7 @@ def test_fte_edit_updates_cost_milestone_and_summary_and_undo_restores(qtbot, wi
     restored = compute(plan)
     for key in ("low", "mid", "high", "bottom_up"):
         assert restored.totals[key] == before.totals[key]
-    assert window.summary.model.cell(m1, 7) == bottom_up_before
+    assert show_summary(window).cell(m1, 7) == bottom_up_before
     assert not window.isWindowModified()
     window.redo_action.trigger()
     assert model.index(row, cost_col(model)).data() == "$30,600"
@@ -220,7 +229,7 @@ def test_insert_and_delete_rows_with_undo(qtbot, window):
     grid.setCurrentIndex(grid.model().index(1, 0))
     assert grid.insert_row()
     assert len(plan.milestones) == 3 and plan.milestones.get(2, "code") == "M3"
-    assert window.summary.model.rowCount() == 4  # three milestones and the total
+    assert show_summary(window).rowCount() == 4  # three milestones and the total
     grid.setCurrentIndex(grid.model().index(0, 0))
     grid.selectionModel().clearSelection()
     assert grid.delete_selected_rows()  # M1 and its lines go

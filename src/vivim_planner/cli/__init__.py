@@ -30,13 +30,15 @@ import sys
 from typing import Callable, Sequence
 
 from .. import __version__
-from . import curves, economics, reports, simulate, timeline, window, workbook
+from . import actuals, curves, economics, import_doc, reports, simulate, team, timeline, window, workbook
 from .common import EXIT_ERROR, EXIT_OK, PROG, CliError, ViewScenario, one_line, scenario_arg
 
 COMMANDS = ("summary", "timeline", "audit", "screenshot", "curve", "chart", "export", "import", "compare",
             "tornado", "simulate")
 _OWN_SCENARIO = ("summary", "timeline", "audit", "compare", "tornado", "import", "simulate")  # these read --scenario themselves (or never)
-_MODULES = (reports, timeline, window, economics, simulate, curves, workbook)
+_MODULES = (reports, timeline, window, economics, simulate, curves, workbook, import_doc)  # import_doc extends workbook's import
+COMMANDS, _OWN_SCENARIO, _MODULES = COMMANDS + actuals.COMMANDS, _OWN_SCENARIO + actuals.COMMANDS, _MODULES + (actuals,)
+COMMANDS, _MODULES, _OWN_SCENARIO = team.register(COMMANDS, _MODULES, _OWN_SCENARIO)  # publish, pull (team plans)
 
 
 def build_parser() -> argparse.ArgumentParser:

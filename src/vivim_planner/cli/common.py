@@ -60,10 +60,10 @@ def open_readonly(path: str):  # noqa: ANN201 - PlanDocument, imported lazily wi
     """Open a plan read-only; :class:`CliError` for anything that is not a readable plan, or
     for a ``--scenario`` (:class:`ViewScenario`) the plan does not have."""
     from ..domain import PlanError
-    from ..storage import PlanDocument
+    from ..storage.postgres_url import open_document, terminal_password_prompt
 
     try:
-        doc = PlanDocument.open(path, readonly=True)
+        doc = open_document(path, readonly=True, password_prompt=terminal_password_prompt)  # a file or a team URL
         if ViewScenario.name:
             from ..engine.scenarios import resolve_scenario
 

@@ -94,7 +94,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     check_plan(args.plan)
     doc = open_readonly(args.plan)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ..ui.curve_chart import render_chart
+    from ..ui.curve_export import render_chart
 
     try:
         render_chart(doc.plan, out, kind=args.kind)

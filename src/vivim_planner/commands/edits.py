@@ -188,12 +188,13 @@ class Compound(Command):
 
 # -- factories: validate, then build ---------------------------------------------------------
 
-def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], label: str | None = None) -> SetCells:
+def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], label: str | None = None) -> Command:
     """Build a :class:`SetCells` from raw input ``(row_id, field, raw)`` for one table.
 
     Every value is parsed and every touched row re-checked as it would be after all edits.
     Raises :class:`CellError` for the first bad cell (in row, then column order); the plan is
-    not touched. Edits that change nothing are dropped.
+    not touched. Edits that change nothing are dropped. An estimate changed in a plan with
+    actuals also records its budget amendment (:mod:`.amendments`; then an ``AmendedEdit``).
     """
     spec = SPECS[table]
     t = plan.tables[table]
@@ -219,7 +220,7 @@ def set_cells(plan: Plan, table: str, edits: Sequence[tuple[int, str, object]], 
             seen.add(k)
     if label is None:
         label = f"Edit {spec.field(parsed[0][2]).label}" if len(parsed) == 1 else f"Edit {len(parsed)} cells"
-    return SetCells(parsed, label)
+    return _amendments.record_amendments(plan, SetCells(parsed, label))  # a budget changed after actuals is recorded
 
 
 def set_cell(plan: Plan, table: str, row_id: int, field_name: str, raw: object) -> SetCells:
@@ -266,7 +267,8 @@ def insert_rows(plan: Plan, table: str, position: int, raw_rows: Iterable[Mappin
         pos = position + i
         # a generated code / name must differ from the rows added with this one
         parsed = {name: plan.parse_cell(table, pos, name, v) for name, v in raw.items()}
-        values = plan.new_row_values(table, parsed, taken=typed + [str(p[k]) for p in pending for k in spec.unique])
+        values = plan.new_row_values(table, parsed, taken=typed + [str(p[k]) for p in pending for k in spec.unique]
+                                     if spec.unique else ())  # no quadratic walk of a table without unique keys
         plan.check_row(table, pos, values)
         for key in spec.unique:  # unique among the new rows too
             if any(text_key(str(p[key])) == text_key(str(values[key])) for p in pending):
@@ -309,3 +311,6 @@ def set_settings(plan: Plan, raw: Mapping[str, object]) -> SetSettings:
     parsed = {k: PlanSettings.parse(k, v) for k, v in raw.items()}
     changed = {k: v for k, v in parsed.items() if not _same(getattr(plan.settings, k), v)}
     return SetSettings(changed, "Edit plan settings")
+
+
+from . import amendments as _amendments  # noqa: E402 - it builds on the commands above

@@ -21,6 +21,7 @@ from .units import conversion
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ECONOMICS_RULES = frozenset({"pricing_tiers", "dividend_policies", "scenarios", "scenario_overrides"})
 _UNCERTAINTY_RULES = frozenset({"uncertainty"})
+_ACTUALS_RULES = frozenset({"actuals", "category_map"})
 _OPTIONAL_REFS_EMPTY = frozenset({"pricing_tiers", "payment_fees", "growth", "dividend_policies", "scenarios"})
 
 DEFAULT_HOURS_PER_MONTH = 160.0
@@ -333,6 +334,10 @@ class Plan:
             from .uncertainty_rules import check_uncertainty_row
 
             check_uncertainty_row(self, values, fail)
+        if table_name in _ACTUALS_RULES:  # a known category, a date in its month (actuals_rules.py)
+            from .actuals_rules import check_actuals_row
+
+            check_actuals_row(self, table_name, values, fail, row_id)
         for key in spec.unique:
             v = text_key(str(values.get(key, "")))
             table = self.tables[table_name]

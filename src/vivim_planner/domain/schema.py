@@ -13,6 +13,7 @@ from .table import TableSpec
 from .economics_schema import ECONOMICS_TABLES
 from .usage_schema import USAGE_TABLES
 from .uncertainty_schema import UNCERTAINTY_TABLES
+from .actuals_schema import ACTUALS_TABLES
 
 MONEY_MAX = 1e12  # a single line above a trillion is a typo, not a plan
 
@@ -169,6 +170,6 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     OPERATING_COSTS,
     REVENUES,
     STATED_FIGURES,
-) + USAGE_TABLES + ECONOMICS_TABLES + UNCERTAINTY_TABLES
+) + USAGE_TABLES + ECONOMICS_TABLES + UNCERTAINTY_TABLES + ACTUALS_TABLES
 SPECS: dict[str, TableSpec] = {s.name: s for s in ALL_TABLES}
 BOUNDS = ("low", "mid", "high", "value")

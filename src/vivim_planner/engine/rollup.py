@@ -103,18 +103,16 @@ def _category_codes(names: list[str], order: dict[str, int], display: list[str])
     of first appearance; ``display`` their names as first written). Each distinct spelling is
     folded once, so a plan of 20,000 lines in a dozen categories costs a dozen folds."""
     spellings: dict[str, int] = {}
-    codes = np.empty(len(names), dtype=np.int64)
-    for i, name in enumerate(names):
-        code = spellings.get(name)
+    local = np.fromiter((spellings.setdefault(n, len(spellings)) for n in names), dtype=np.int64, count=len(names))
+    lut = np.empty(len(spellings), dtype=np.int64)
+    for name, i in spellings.items():  # distinct spellings, in order of first appearance
+        key = category_key(name)
+        code = order.get(key)
         if code is None:
-            key = category_key(name)
-            code = order.get(key)
-            if code is None:
-                code = order[key] = len(display)
-                display.append(name.strip())
-            spellings[name] = code
-        codes[i] = code
-    return codes
+            code = order[key] = len(display)
+            display.append(name.strip())
+        lut[i] = code
+    return lut[local]
 
 
 def _sum_by(mpos: np.ndarray, codes: np.ndarray | None, values: np.ndarray, n_m: int, n_c: int) -> np.ndarray:

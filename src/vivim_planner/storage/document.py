@@ -155,6 +155,9 @@ class PlanDocument:
         self.path, self.plan, self.engine, self.readonly = Path(path), plan, engine, readonly
         self.readonly_reason = readonly_reason or ("opened read-only" if readonly else None)
         self._lock = lock
+        # an event loop (the window) may set this False and call checkpoint() when idle instead,
+        # so a burst of edits pays one checkpoint; the write-ahead log holds every commit meanwhile
+        self.checkpoint_after_commit = True
 
     # -- opening and creating --------------------------------------------------------------
     @classmethod
@@ -278,10 +281,11 @@ class PlanDocument:
         except Exception as e:
             undo_step(self.plan)
             raise PlanFileError(f"{self.path}: {what} could not be saved ({_message(e)})") from None
-        try:
-            self.checkpoint(truncate=False)  # committed already: the log replays it if this fails
-        except Exception:  # noqa: BLE001 - e.g. a reader holds the file; the next edit retries
-            pass
+        if self.checkpoint_after_commit:
+            try:
+                self.checkpoint(truncate=False)  # committed already: the log replays it if this fails
+            except Exception:  # noqa: BLE001 - e.g. a reader holds the file; the next edit retries
+                pass
         return cs
 
     def _persist(self, cs: ChangeSet) -> None:
@@ -317,7 +321,8 @@ class PlanDocument:
     def checkpoint(self, truncate: bool = True) -> None:
         """Copy committed changes from the write-ahead log into the .vivim file itself, so a
         copy of the file taken while the app is open (mail, sync, backup) holds every edit.
-        Runs after every committed command; ``truncate`` also empties the log (Save)."""
+        Runs after every committed command (or, in the window, once typing pauses);
+        ``truncate`` also empties the log (Save)."""
         if self.readonly:
             return
         with self.engine.connect() as conn:

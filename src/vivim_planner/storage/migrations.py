@@ -5,8 +5,11 @@
   The step is additive: it creates every table the current schema has and the file lacks, adds
   missing columns as empty and their indexes, so no existing value changes. After it the file
   must hold exactly the current schema (checked by the caller).
-- 2 -> 3: adds the uncertainty tables (distributions of inputs, correlation groups); the same
-  additive step.
+- 2 -> 3: adds the uncertainty tables (distributions of inputs, correlation groups) and only
+  those, so a schema-2 file that lost a table of its own is refused by the caller's check rather
+  than given an empty table.
+- 3 -> 4: adds the actuals tables (actuals by month and category, the description -> category
+  map of bank imports, budget amendments) and only those.
 """
 
 from __future__ import annotations
@@ -39,7 +42,19 @@ def _add_missing_tables_and_columns(conn) -> None:  # noqa: ANN001 - SQLAlchemy 
             index.create(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable] = {1: _add_missing_tables_and_columns, 2: _add_missing_tables_and_columns}
+def _add_tables(*names: str) -> Callable:
+    """A migration step creating exactly the tables ``names`` (with their indexes)."""
+    def step(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
+        for name in names:
+            MODELS[name].__table__.create(conn, checkfirst=True)  # step 1 makes every table it lacks
+    return step
+
+
+MIGRATIONS: dict[int, Callable] = {
+    1: _add_missing_tables_and_columns,
+    2: _add_tables("correlation_groups", "uncertainty"),
+    3: _add_tables("actuals", "category_map", "budget_amendments"),
+}
 
 
 def migrate(conn, version: int) -> None:  # noqa: ANN001 - SQLAlchemy connection

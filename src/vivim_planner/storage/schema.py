@@ -17,7 +17,7 @@ from sqlmodel.main import SQLModelMetaclass
 from ..domain import ALL_TABLES, Kind, TableSpec
 
 FORMAT = "vivim-planner"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the file layout this code writes. Raise it with a migration in ``migrations``."""
 
 

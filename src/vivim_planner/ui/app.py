@@ -16,6 +16,7 @@ from ..domain import PlanError
 from ..samples import sample_path
 from ..storage import PlanDocument
 from .main_window import APP_NAME, MainWindow
+from .team_window import ask_password, open_document
 
 ICON_NAMES = ("vivim-planner.svg",)
 
@@ -61,7 +62,7 @@ def run_window(path: str | None = None, dialogs: bool = False) -> int:
     from a desktop icon, no console to read) it shows the reason in a dialog and returns 2."""
     app = application()
     try:
-        doc = PlanDocument.open(path if path else sample_working_copy())
+        doc = open_document(path, password_prompt=ask_password) if path else PlanDocument.open(sample_working_copy())
     except PlanError as e:
         if not dialogs:
             raise

@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
 from ..domain import Plan
+from ..domain.currency import currency_prefix
 from ..engine import PlanResult
 from . import format as fmt
 
@@ -17,20 +18,105 @@ BAND = (159, 197, 232, 90)
 LOW_HIGH = "#6fa8dc"
 
 
-class MoneyAxis(pg.AxisItem):
-    """Axis ticks as compact money: $90K, $1.3M."""
+TICK_PX = {"vertical": 64, "horizontal": 120}
+"""About one labelled tick per this many pixels along an axis (5 to 8 steps over the range)."""
+
+
+def nice_step(span: float, count: float) -> float:
+    """The 1-2-2.5-5 x 10^k step nearest above ``span / count`` (``nice_step(1.9e6, 5)`` is 500K)."""
+    raw = span / count if span > 0 and count > 0 else 1.0
+    mag = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * mag * (1 + 1e-9):
+            return m * mag
+    return 10 * mag
+
+
+class NiceAxis(pg.AxisItem):
+    """Ticks (and grid lines) at a round step (:func:`nice_step`) giving 5 to 8 steps for the
+    axis's length; pyqtgraph's own spacing labels every minor tick of a tall chart ($10K, $20K
+    ... $200K) or only two."""
+
+    _major: float | None = None
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803, ANN001, ANN201
+        span = maxVal - minVal
+        if not (math.isfinite(span) and span > 0 and size > 0):
+            self._major = None
+            return super().tickSpacing(minVal, maxVal, size)
+        px = TICK_PX["vertical" if self.orientation in ("left", "right") else "horizontal"]
+        step = nice_step(span, min(8.0, max(5.0, size / px)))
+        self._major = step
+        return [(step, 0.0)]  # one level: every tick labelled, whatever a subclass's tickStrings does
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
+        return [_plain_tick(v * scale, spacing) for v in values]
+
+
+def _plain_tick(value: float, step: float | None) -> str:
+    """``2.5``, ``5``, ``7.5``: as many decimals as the step has, no trailing zeros."""
+    d = next((d for d in range(7) if step and abs(round(step, d) - step) <= 1e-9 * max(1.0, step)), 0)
+    text = f"{value:,.{d}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class MoneyAxis(NiceAxis):
+    """Axis ticks as compact money at round steps: $500K, $1M, $1.5M (no negatives: a cost axis)."""
 
     def __init__(self, currency: str = "USD", **kw) -> None:  # noqa: ANN003
         super().__init__(**kw)
         self.currency = currency
+        self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
-        return [fmt.compact_money(v * scale, self.currency) if v >= 0 else "" for v in values]
+        return [self.money(v * scale, spacing) if v >= 0 else "" for v in values]
+
+    def money(self, value: float, step: float | None) -> str:
+        """A tick: compact money with the decimals its step needs (``$1.895M`` beside ``$1.9M``)."""
+        return tick_money(value, step, self.currency, strip=True) if step else fmt.compact_money(value, self.currency)
+
+
+def step_decimals(step: float) -> int:
+    """Decimals that print ``step`` exactly (0.25 -> 2, 0.5 -> 1, 2 -> 0), at most 6."""
+    return next((d for d in range(7) if abs(round(step, d) - step) <= 1e-9 * max(1.0, abs(step))), 6)
+
+
+def tick_money(value: float, step: float, currency: str, strip: bool = False) -> str:
+    """An axis tick with just the decimals its step needs: ``$3.690M`` beside ``$3.695M``
+    (compact money alone would print both as ``$3.69M``); ``strip`` drops trailing zeros
+    (``$1M``, ``$1.25M``, ``$1.5M``)."""
+    a = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= limit * 0.9995:
+            decimals = step_decimals(step / limit) if step < limit else 0
+            text = f"{a / limit:,.{decimals}f}"
+            if strip and "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{'-' if value < 0 else ''}{currency_prefix(currency)}{text}{suffix}"
+    return fmt.money(value, currency, 0 if step >= 1 else 2)
+
+
+class WholeMonthAxis(pg.AxisItem):
+    """Month ticks at whole months only (every 1, 2, 3, 6 or 12 months, as the width allows)."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803, ANN001, ANN201
+        first, last = max(1, math.ceil(minVal)), math.floor(maxVal)
+        if last < first:
+            return []
+        room = max(2, int(size // 48))
+        step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if (last - first) / s + 1 <= room), 120)
+        start = first if step == 1 else math.ceil(first / step) * step
+        return [(float(step), [float(m) for m in range(start, last + 1, step)])]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
+        return [str(int(round(v))) for v in values]
 
 
 def month_plot(plot) -> "pg.LegendItem":  # noqa: ANN001 - pyqtgraph PlotItem
     """Give ``plot`` the deck style with a fixed view (no menu, no mouse zoom) and a "Month"
-    x axis; returns its legend."""
+    x axis (whole months; a plain axis is replaced by :class:`WholeMonthAxis`); returns its legend."""
+    if type(plot.getAxis("bottom")) is pg.AxisItem:
+        plot.setAxisItems({"bottom": WholeMonthAxis(orientation="bottom")})
     _style(plot)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
@@ -109,5 +195,5 @@ class CumulativeBuildChart(pg.PlotWidget):
         top = max(float(series["high"].max()) if len(x) else 0.0, 1000.0)  # an empty plan: $0-$1K
         if not math.isfinite(top):
             top = 1.0
-        plot.setYRange(0, top * 1.08, padding=0)
+        plot.setYRange(-top * 0.025, top * 1.08, padding=0)  # room under $0 for its tick label
         plot.setXRange(0, max(float(x.max()) if len(x) else 1.0, 3.0) + 0.5, padding=0)

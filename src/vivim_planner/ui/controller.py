@@ -19,6 +19,8 @@ from ..engine.timeline import Timeline, timeline
 from ..engine.usage import UsageModel
 from ..storage import PlanDocument
 
+CHECKPOINT_DELAY_MS = 300  # a pause in typing this long copies the log into the file
+
 
 class _UndoStep(QUndoCommand):
     """A QUndoCommand around a core command that was applied before being pushed.
@@ -80,6 +82,27 @@ class PlanController(QObject):
         self._timeline: Timeline | None = None
         self.view_plan = None  # the scenario's plan (ScenarioState sets it); None: the plan itself
         self.band = "mid"
+        # the file's checkpoint runs once typing pauses, not inside each edit (the write-ahead
+        # log has every committed edit already; see PlanDocument.checkpoint)
+        self._checkpoint_timer = QTimer(self)
+        self._checkpoint_timer.setSingleShot(True)
+        self._checkpoint_timer.setInterval(CHECKPOINT_DELAY_MS)
+        self._checkpoint_timer.timeout.connect(self.checkpoint)
+        self._defer_checkpoints(document)
+
+    def _defer_checkpoints(self, document: PlanDocument) -> None:
+        if hasattr(document, "checkpoint_after_commit"):
+            document.checkpoint_after_commit = False
+
+    def checkpoint(self) -> None:
+        """Copy the edits made since the last checkpoint into the plan file itself (what a copy
+        of the file taken while the window is open will hold); a failure is retried after the
+        next edit."""
+        self._checkpoint_timer.stop()
+        try:
+            self.document.checkpoint(truncate=False)
+        except Exception:  # noqa: BLE001 - e.g. a reader holds the file; committed edits are safe in the log
+            pass
 
     @property
     def usage(self) -> UsageModel:
@@ -108,7 +131,10 @@ class PlanController(QObject):
     def replace_document(self, document: PlanDocument) -> None:
         """Switch to another open document; the undo history starts afresh."""
         old = self.document
+        if old is not document:
+            self.checkpoint()
         self.document = document
+        self._defer_checkpoints(document)
         self.undo_stack.clear()
         self.undo_stack.setClean()
         if old is not document:
@@ -155,6 +181,7 @@ class PlanController(QObject):
         self._audit_due = False
 
     def _after(self, cs: ChangeSet) -> None:
+        self._checkpoint_timer.start()
         self.invalidate()
         self.result = compute(self.plan)
         self.changed.emit(cs)

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout, QLabel, Q
 
 from ..commands import ChangeSet
 from ..domain.usage_schema import USAGE_TABLES
+from .chart_export import install_export
 from .controller import PlanController
-from .curve_chart import EXPORT_SIZE, CurveChart, breakpoint_text, exporting_copy
+from .curve_chart import EXPORT_SIZE, CurveChart, breakpoint_text
+from .curve_export import exporting_copy
 
 # what the curve reads: the usage model's tables (not the stated figures) and the milestones'
 # target users and operating costs
@@ -76,6 +78,8 @@ class CurvesTab(QWidget):
         outer.addLayout(bar)
         self.chart = CurveChart(self)
         outer.addWidget(self.chart, 1)
+        install_export(self.chart, lambda: f"{self.chart.kind} cost curve", copy=self._copy, controller=controller,
+                       button=False)  # the bar above has the buttons
         self.readout = QLabel(HINT, self)
         self.readout.setTextFormat(Qt.RichText)
         self.readout.setWordWrap(True)

@@ -23,6 +23,7 @@ from ..engine.compare import ROWS, compare_data
 from ..engine.economics import Economics, economics
 from ..engine.sensitivity import Tornado, input_count, tornado
 from . import format as fmt
+from .chart_export import install_export
 from .charts import MoneyAxis, month_plot
 from .controller import PlanController
 from .scenario_bar import ScenarioState
@@ -144,7 +145,7 @@ class EconomicsTab(QWidget):
         outer.addWidget(self.title)
         cards = QGridLayout()
         self.cards = {k: _Card(t, self) for k, t in (
-            ("be_subs", "Break-even subscribers"), ("be_month", "Break-even month"), ("runway", "Runway"),
+            ("be_subs", "Break-even subscribers"), ("be_month", "Operating break-even"), ("runway", "Runway"),
             ("fixed", "Fixed monthly cost"), ("cost", "Total cost"), ("dividend", "Dividend pool"))}
         for i, card in enumerate(self.cards.values()):
             cards.addWidget(card, 0, i)
@@ -176,6 +177,8 @@ class EconomicsTab(QWidget):
         lv.addStretch(1)
         split.addWidget(left)
         self.chart = RunwayChart(self)
+        install_export(self.chart, "cash by month", controller=controller,
+                       draw=lambda c: self.economics and c.update_from(self.economics))
         split.addWidget(self.chart)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
@@ -208,8 +211,10 @@ class EconomicsTab(QWidget):
                                   f"cover {fmt.money(e.fixed_monthly_cost, cur, 2)}/month at "
                                   f"{fmt.money(e.contribution_per_subscriber, cur, 2)} each"
                                   if e.break_even_subscribers is not None else "no paid tier covers its cost")
+        cash_be = e.cash_flow_break_even_month
         self.cards["be_month"].set("—" if e.break_even_month is None else f"Month {e.break_even_month}",
-                                   "first month revenue covers the month's costs")
+                                   "operating: revenue covers operating cost; cash-flow (team and build too): "
+                                   + ("never in the plan" if cash_be is None else f"month {cash_be}"))
         if e.starting_capital <= 0:
             self.cards["runway"].set("—", "add capital on the Capital tab")
         elif e.runway_months is None:
@@ -311,6 +316,8 @@ class SensitivityTab(QWidget):
             bar.addWidget(b)
         outer.addLayout(bar)
         self.chart = TornadoChart(self)
+        install_export(self.chart, "tornado", controller=controller, button=False,  # the bar has the buttons
+                       before=lambda: (self._stale or self.tornado is None) and self.recompute())
         outer.addWidget(self.chart, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

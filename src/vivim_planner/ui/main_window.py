@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 from ..domain import Plan, PlanError, PlanSettings
 from ..storage import SUFFIX, PlanDocument
 from .doc_status import read_only_reason, status_tip, status_words, system_number_locale, title_mark
+from .actuals_tab import ActualsTab
 from .controller import PlanController
 from .grid import GridView, ReportView
+from .import_preview import add_import_action
 from .reports import AuditModel
 from .curves_tab import CurvesTab
 from .economics_tab import EconomicsTab, SensitivityTab
@@ -22,6 +24,7 @@ from .scenario_bar import ScenarioBar, ScenarioState, link_summary
 from .summary_tab import SummaryTab
 from .timeline_tab import TimelineTab
 from .uncertainty_tab import UncertaintyTab
+from .team_window import install_team
 from .table_model import PlanTableModel
 
 APP_NAME = "VIVIM Planner"
@@ -98,6 +101,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.sensitivity, "Sensitivity")
         self.uncertainty = UncertaintyTab(self.controller, self)
         self.tabs.addTab(self.uncertainty, "Uncertainty")
+        self.actuals = ActualsTab(self.controller, self)  # plan vs actual and its grids (actuals_tab.py)
+        self.tabs.addTab(self.actuals, ActualsTab.TITLE)
+        self.grids.update(self.actuals.grids)
         self.scenario_bar = ScenarioBar(self.scenario, self)
         self.addToolBar(self.scenario_bar)
         link_summary(self.scenario, self.summary)
@@ -120,6 +126,7 @@ class MainWindow(QMainWindow):
         for grid in self.grids.values():
             grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
         self.controller.changed.connect(self._clear_refusal)
+        install_team(self)  # File > Open Team Plan…, Team > History…, offline banner (team_window.py)
 
     def _fit_to_screen(self) -> None:
         screen = QApplication.primaryScreen()
@@ -249,6 +256,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._add(file_menu, "&Export to Excel…", self.export_excel_dialog, None)
         self._add(file_menu, "&Import from Excel…", self.import_excel_dialog, None)
+        add_import_action(self, file_menu)  # File > Import document… (ui/import_preview.py)
         self._add(file_menu, "Export grid to &CSV…", self.export_csv_dialog, None)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit)

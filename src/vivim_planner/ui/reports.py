@@ -27,7 +27,7 @@ class _ReportModel(QAbstractTableModel):
     headers: tuple[str, ...] = ()
     tooltips: tuple[str, ...] = ()
     numeric_from = 0
-    refresh_on = "changed"  # the controller signal after which the rows are rebuilt
+    refresh_on: str | None = "changed"  # the controller signal after which the rows are rebuilt (None: the owner does)
 
     def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
         super().__init__(parent)
@@ -35,7 +35,8 @@ class _ReportModel(QAbstractTableModel):
         self._keys: list = []
         self._rows: dict = {}
         self.refresh()
-        getattr(controller, self.refresh_on).connect(self.refresh)
+        if self.refresh_on:
+            getattr(controller, self.refresh_on).connect(self.refresh)
         controller.document_replaced.connect(self.refresh)
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
@@ -91,6 +92,7 @@ class SummaryModel(_ReportModel):
                 "Revenue per month (subscriptions + revenue offsets)", "Operating cost - revenue, per month (negative: profit)",
                 "Net monthly cost / target users (per user per month)")
     numeric_from = 3
+    refresh_on = None  # the Summary view refreshes it when shown (edits elsewhere stay fast)
 
     def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
         self.scenario = "mid"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBo
 
 from ..commands import set_settings
 from . import format as fmt
+from .chart_export import install_export
 from .charts import CumulativeBuildChart
 from .grid import ReportView
 from .controller import PlanController
@@ -44,7 +45,8 @@ class SummaryTab(QWidget):
     high / bottom-up, cumulative, monthly operations, cost per user) with a total row."""
 
     SETTINGS = (("name", "Plan name"), ("currency", "Currency (ISO)"), ("hours_per_month", "Hours per month (1 FTE)"),
-                ("number_locale", "Number format (1,234.5 or 1.234,5)"))
+                ("number_locale", "Number format (1,234.5 or 1.234,5)"),
+                ("start_date", "Start month (YYYY-MM)"), ("horizon_months", "Horizon (months; 0: last milestone)"))
 
     def __init__(self, controller: PlanController, parent=None):  # noqa: ANN001
         super().__init__(parent)
@@ -93,6 +95,8 @@ class SummaryTab(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.Stretch)  # others sized in refresh() when rows change
         self.chart = CumulativeBuildChart(self)
+        install_export(self.chart, "cumulative build cost", controller=controller,
+                       draw=lambda c: c.update_from(controller.plan, controller.result))
         split = QSplitter(Qt.Vertical, self)
         split.addWidget(self.table)
         split.addWidget(self.chart)
@@ -105,12 +109,23 @@ class SummaryTab(QWidget):
         note.setWordWrap(True)
         note.setStyleSheet("color: #5b6572;")
         outer.addWidget(note)
-        controller.changed.connect(self.refresh)
+        self._stale = False
+        controller.changed.connect(self._changed)
         controller.document_replaced.connect(self.refresh)
         self.refresh()
 
+    def _changed(self, _changes=None) -> None:  # noqa: ANN001
+        """Refresh now if the view is shown, else when it is next shown (edits stay fast)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
     def showEvent(self, event) -> None:  # noqa: N802, ANN001
-        """Focus the table, not the plan name, so Ctrl+Z undoes the plan, not the text box."""
+        """Catch up with edits made while hidden; focus the table, not the plan name, so Ctrl+Z
+        undoes the plan, not the text box."""
+        if self._stale:
+            self.refresh()
         super().showEvent(event)
         self.table.setFocus()
 
@@ -137,6 +152,8 @@ class SummaryTab(QWidget):
     def refresh(self, _changes=None) -> None:  # noqa: ANN001
         """Update the settings fields and headline cards from the latest result; size the
         table's columns when its rows change (not on every edit: that asks every cell)."""
+        self._stale = False
+        self.model.refresh()
         self._show_settings()
         shape = (self.model.rowCount(), self.controller.plan.settings.currency, self.model.scenario)
         if shape != getattr(self, "_sized_for", None):

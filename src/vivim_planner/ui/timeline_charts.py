@@ -11,11 +11,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSizePolicy
 
 from ..engine.timeline import Timeline
-from . import format as fmt
-from .charts import MoneyAxis, month_plot
+from .charts import MoneyAxis, NiceAxis, month_plot
 
+LEGEND_RIGHT_FROM = 900
+"""From this width (logical pixels) a chart's legend goes right of the plot, else under it."""
 MAX_ROLES = 5
 """Roles drawn one by one in the headcount chart; the rest are stacked as "Other roles"."""
 PALETTE = ("#1f4e79", "#6fa8dc", "#e69138", "#93c47d", "#8e7cc3", "#c27ba0", "#76a5af", "#f1c232", "#b7b7b7")
@@ -54,7 +56,7 @@ class SignedMoneyAxis(MoneyAxis):
     """Money ticks that show negatives too (cash falls below zero)."""
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201
-        return [fmt.compact_money(v * scale, self.currency) for v in values]
+        return [self.money(v * scale, spacing) for v in values]
 
 
 class _MonthChart(pg.GraphicsLayoutWidget):
@@ -75,13 +77,34 @@ class _MonthChart(pg.GraphicsLayoutWidget):
         self.legend = None
         if legend_below:
             self.legend = pg.LegendItem(colCount=2, labelTextColor="#33404f", horSpacing=12, verSpacing=-4)
+            self.legend_right = False
+            self.legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its own size, not the row's
             self.addItem(self.legend, row=1, col=0)
-            self.ci.layout.setRowStretchFactor(0, 5)
-            self.ci.layout.setRowStretchFactor(1, 1)
         self.setMinimumHeight(180)
 
     def getPlotItem(self) -> pg.PlotItem:  # noqa: N802 - as pg.PlotWidget names it
         return self.plot
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(event)
+        if getattr(self, "legend", None) is not None:  # (also called while the view is being made)
+            self.place_legend(self.width() >= LEGEND_RIGHT_FROM)
+
+    def place_legend(self, right: bool) -> None:
+        """The legend right of the plot (a wide chart: a slide) or under it (a narrow one)."""
+        if right == self.legend_right:
+            return
+        self.legend_right = right
+        self.ci.removeItem(self.legend)
+        self.addItem(self.legend, row=0 if right else 1, col=1 if right else 0)
+        self.legend.setColumnCount(1 if right else 2)
+        self.legend.layout.setVerticalSpacing(2 if right else -4)
+        self.ci.layout.setContentsMargins(6, 6, 18 if right else 6, 6)
+        self._fill_legend()
+        self.ci.layout.setAlignment(self.legend, Qt.AlignTop | Qt.AlignLeft)
+
+    def _fill_legend(self) -> None:
+        """Hook: re-add the legend's entries in the order its place needs."""
 
     def _frame(self, tl: Timeline, title: str, lo: float, hi: float) -> None:
         plot = self.getPlotItem()
@@ -92,7 +115,7 @@ class _MonthChart(pg.GraphicsLayoutWidget):
             self.left_axis.currency = tl.currency
         self.left_axis.picture = None
         pad = (hi - lo) * 0.06 or 1.0
-        plot.setYRange(lo - (pad if lo < 0 else 0), hi + pad, padding=0)
+        plot.setYRange(lo - pad, hi + pad, padding=0)  # room under 0 for its tick label
         plot.setXRange(0.4, max(tl.horizon, 1) + 0.6, padding=0)
 
 
@@ -101,7 +124,7 @@ class HeadcountChart(_MonthChart):
     then the others together."""
 
     def __init__(self, parent=None):  # noqa: ANN001
-        super().__init__(pg.AxisItem("left"), parent, legend_below=True)
+        super().__init__(NiceAxis("left"), parent, legend_below=True)
         self.getPlotItem().setLabel("left", "FTE", color="#33404f")
         self.bars: list[pg.BarGraphItem] = []
         self.names: list[str] = []
@@ -118,6 +141,13 @@ class HeadcountChart(_MonthChart):
             out.append((f"Other roles ({len(rest)})", tl.fte_by_role[rest].sum(axis=0)))
         return out
 
+    def _fill_legend(self) -> None:
+        """Role names, in the stack's order from the top when the legend stands beside it."""
+        self.legend.clear()
+        pairs = list(zip(self.bars, self.names))
+        for bar, name in reversed(pairs) if self.legend_right else pairs:
+            self.legend.addItem(bar, name if len(name) <= 22 else name[:21] + "…")
+
     def update_from(self, tl: Timeline) -> None:
         plot = self.getPlotItem()
         series = self.series(tl)
@@ -125,20 +155,20 @@ class HeadcountChart(_MonthChart):
         if names != self.names:  # the legend changes only when the roles shown do
             for bar in self.bars:
                 plot.removeItem(bar)
-            self.legend.clear()
             self.bars = []
             for k, name in enumerate(names):
                 bar = pg.BarGraphItem(x=[], height=[], width=0.8, brush=PALETTE[k % len(PALETTE)], pen=pg.mkPen("w"))
                 plot.addItem(bar)
-                self.legend.addItem(bar, name if len(name) <= 22 else name[:21] + "…")
                 self.bars.append(bar)
             self.names = names
+            self._fill_legend()
         x = tl.months.astype(float)
         below = np.zeros(tl.horizon)
         for bar, (_name, values) in zip(self.bars, series):
             bar.setOpts(x=x, height=values, y0=below.copy(), width=0.8)
             below = below + values
-        self._frame(tl, "Headcount by month (FTE, stacked by role)", 0.0, max(float(below.max()) if tl.horizon else 0, 1.0))
+        title = "Headcount by month (FTE, stacked by role)" if series else "Headcount by month (FTE): no team lines yet"
+        self._frame(tl, title, 0.0, max(float(below.max()) if tl.horizon else 0, 1.0))
 
 
 class BurnChart(_MonthChart):

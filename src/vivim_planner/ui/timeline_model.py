@@ -135,9 +135,13 @@ class TimelineModel(QAbstractTableModel):
             rows[r.key] = r
         H = tl.horizon
         new = np.full((len(keys), H), np.nan)
-        for i, k in enumerate(keys):
-            if not isinstance(rows[k], str):
-                new[i] = rows[k].values
+        data = [i for i, k in enumerate(keys) if not isinstance(rows[k], str)]
+        if data and H:
+            new[data] = np.vstack([rows[keys[i]].values for i in data])
+        if keys == self._keys and tl.labels == self._labels:  # an edit that moves figures only
+            self._rows = rows
+            self._emit_changed(self._values, new)
+            return
         old_labels = self._labels
         # columns first (months come or go at the end), then rows, then the cells that changed;
         # _values stays in step with _keys x _labels through every signal
@@ -167,6 +171,11 @@ class TimelineModel(QAbstractTableModel):
             self._labels = tl.labels
             self.headerDataChanged.emit(Qt.Horizontal, 0, max(H - 1, 0))
         self._labels = tl.labels
+        self._emit_changed(before, new)
+
+    def _emit_changed(self, before: np.ndarray, new: np.ndarray) -> None:
+        """Keep ``new`` and signal, per row, the span of cells that differ from ``before``."""
+        self._values = new
         same = (before == new) | (np.isnan(before) & np.isnan(new))
         for i in np.flatnonzero(~same.all(axis=1)):
             changed = np.flatnonzero(~same[i])

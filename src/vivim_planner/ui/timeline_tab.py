@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
+from .chart_export import install_export
 from .controller import PlanController
 from .timeline_charts import BurnChart, CashChart, HeadcountChart
 from .timeline_model import TimelineModel
@@ -53,6 +54,8 @@ class TimelineTab(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         for chart in (self.headcount, self.burn, self.cash):
             row.addWidget(chart, 1)
+        for chart, name in zip(self.charts(), ("headcount", "monthly burn", "cash")):
+            install_export(chart, name, draw=lambda c: c.update_from(controller.timeline), controller=controller)
         split = QSplitter(Qt.Vertical, self)
         split.addWidget(self.grid)
         split.addWidget(charts)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..engine.sensitivity import Tornado
 from . import format as fmt
+from .charts import tick_money
 
 LOW_COLOR = "#6fa8dc"  # the input at its low value
 HIGH_COLOR = "#1f4e79"  # the input at its high value
@@ -59,19 +60,6 @@ def _nice_step(span: float) -> float:
     return 10 * mag
 
 
-def tick_money(value: float, step: float, currency: str) -> str:
-    """An axis tick with just the decimals its step needs: ``$3.690M`` beside ``$3.695M``
-    (compact money alone would print both as ``$3.69M``)."""
-    from ..domain.currency import currency_prefix
-
-    a = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if a >= limit:
-            decimals = max(0, -math.floor(math.log10(step / limit) + 1e-9)) if step < limit else 0
-            return f"{'-' if value < 0 else ''}{currency_prefix(currency)}{a / limit:,.{decimals}f}{suffix}"
-    return fmt.money(value, currency, 0 if step >= 1 else 2)
-
-
 def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> list[Item]:
     """Everything the chart draws at ``width`` x ``height`` logical pixels (at most ``top`` bars)."""
     items: list[Item] = [Item("rect", 0, 0, width, height, "#ffffff")]
@@ -85,7 +73,6 @@ def layout(t: Tornado | None, width: float, height: float, top: int = 12) -> lis
         # months when an input moves the break-even month, else paying subscribers
         use_month = any(s.be_month_low != s.be_month_high for s in swings)
         base = t.base_break_even_month if use_month else t.base_break_even_subscribers
-        unit = "month" if use_month else "subscribers"
         ends = [((s.be_month_low, s.be_month_high) if use_month else (s.be_subs_low, s.be_subs_high)) for s in swings]
         title = "What moves break-even most"
         sub = (f"Break-even at {'month ' if use_month else ''}{base if base is not None else 'never'}"
@@ -246,13 +233,17 @@ class TornadoChart(QWidget):
             painter.end()
         return img
 
+    def svg_bytes(self, size: tuple[int, int] = (1200, 640)) -> bytes:
+        """The tornado as SVG 1.1 (UTF-8) of ``size`` logical pixels: the same layout as the PNG."""
+        return tornado_svg(self.items(*size), *size).encode("utf-8")
+
     def save(self, path: str | Path, scale: float = 2.0, size: tuple[int, int] = (1200, 640)) -> Path:
         """Write ``path`` as PNG (``scale`` x ``size``) or SVG by its extension; raises
         ``OSError`` when it cannot be written, ``ValueError`` for another extension."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
-            path.write_text(tornado_svg(self.items(*size), *size), encoding="utf-8")
+            path.write_bytes(self.svg_bytes(size))
         elif suffix == ".png":
             if not self.image(scale, size).save(str(path), "PNG"):
                 raise OSError(f"{path}: cannot write the PNG")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QSpinBox, QSpl
 from PySide6.QtCore import Qt
 
 from ..engine.simulation import Simulation, simulate
+from .chart_export import install_export
 from .controller import PlanController
 from .uncertainty_charts import BuildCostHistogram, FanChart
 
@@ -87,6 +88,9 @@ class UncertaintyTab(QWidget):
         self.sentences.setTextInteractionFlags(Qt.TextSelectableByMouse)
         outer.addWidget(self.sentences)
         self.fan, self.histogram = FanChart(self), BuildCostHistogram(self)
+        for chart, name in ((self.fan, "cash fan chart"), (self.histogram, "build cost histogram")):
+            install_export(chart, name, draw=lambda c: self.simulation and c.update_from(self.simulation),
+                           controller=controller)
         self.drivers = QTableWidget(0, 2, self)
         self.drivers.setHorizontalHeaderLabels(["Input", "Rank correlation with ending cash"])
         self.drivers.verticalHeader().setVisible(False)
