@@ -27,7 +27,7 @@ ROW_ID = "Row ID"
 MANIFEST_PROPERTY = "VIVIM sheets"
 FORMAT_PROPERTY = "VIVIM workbook format"
 WORKBOOK_FORMAT = "1"
-RESERVED_SHEETS = (SUMMARY_SHEET, PLAN_SHEET, ROLLUP_SHEET, "Timeline", "Cost at users", "Economics", "Checks", "Simulation")
+RESERVED_SHEETS = (SUMMARY_SHEET, PLAN_SHEET, ROLLUP_SHEET, "Timeline", "Cost at users", "Economics", "Checks", "Plan vs actual", "Simulation")
 
 SETTING_LABELS = {"name": "Plan name", "currency": "Currency", "hours_per_month": "Hours per month",
                   "notes": "Notes", "number_locale": "Number format"}

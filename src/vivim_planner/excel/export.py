@@ -37,6 +37,8 @@ from .base import (CLASSIC_FUNCTIONS, FORMAT_PROPERTY, MANIFEST_PROPERTY, PLAN_S
 from .grids import GridsMixin
 from .summary_sheet import SummaryMixin
 from .timeline_sheet import TIMELINE_SHEET, TimelineMixin
+from ..domain.actuals_schema import ACTUALS
+from .actuals_sheet import ACTUALS_SHEET, write_actuals_sheet
 from .checks_sheet import CHECKS_SHEET, ChecksMixin
 from .economics_sheet import ECONOMICS_SHEET, EconomicsMixin
 from .cost_at_users_sheet import COST_AT_USERS_SHEET, CostAtUsersMixin, has_usage_model
@@ -113,7 +115,8 @@ def _export(plan: Plan, path: Path, result: PlanResult | None, findings: list[Fi
     cau = bool(tl.horizon) and has_usage_model(plan)
     order[1:1] = ([TIMELINE_SHEET] if tl.horizon else []) + ([COST_AT_USERS_SHEET] if cau else []) + \
         ([ECONOMICS_SHEET] if tl.horizon else [])
-    order += [CHECKS_SHEET] + ([SIMULATION_SHEET] if sim is not None else [])
+    actuals = bool(tl.horizon) and bool(len(plan.tables[ACTUALS.name]))
+    order += [CHECKS_SHEET] + ([ACTUALS_SHEET] if actuals else []) + ([SIMULATION_SHEET] if sim is not None else [])
     info = ExportInfo(path, order)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -150,6 +153,10 @@ def _export(plan: Plan, path: Path, result: PlanResult | None, findings: list[Fi
         if not writer.rollup_rows():
             sheets[ROLLUP_SHEET].hide()
         writer.checks_sheet(sheets[CHECKS_SHEET])
+        if actuals:
+            write_actuals_sheet(sheets[ACTUALS_SHEET], writer.st, plan, tl)
+            name = plan.settings.name.replace("&", "&&")
+            sheets[ACTUALS_SHEET].set_header(f'&L&"Calibri,Bold"{name}&R{ACTUALS_SHEET}', {"margin": 0.25})
         if sim is not None:
             write_simulation_sheet(sheets[SIMULATION_SHEET], writer.st, sim)
         writer.tick(total - 1, total)
