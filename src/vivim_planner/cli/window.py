@@ -19,8 +19,14 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from ..ui.scenario_bar import ScenarioState
 
     ScenarioState.initial = ViewScenario.name or "mid"  # the window opens on the scenario
+    from ..ui.app import parse_size
+
     try:
-        screenshot(str(args.plan), str(out), args.tab)
+        size = parse_size(args.size)
+    except ValueError as e:
+        args.parser.error(str(e))
+    try:
+        screenshot(str(args.plan), str(out), args.tab, size)
     except PlanError as e:
         raise CliError(str(e)) from None
     except OSError as e:
@@ -31,7 +37,8 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def cmd_window(plan: str | None) -> int:
-    """Open the window on ``plan`` (``None``: the bundled VIVIM sample); returns its exit code."""
+    """Open the window on ``plan`` (``None``: the last plan, else the bundled VIVIM sample's
+    copy); returns its exit code."""
     if plan is None:
         from ..samples import sample_path
 
@@ -57,5 +64,8 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
     plan_argument(p)
     p.add_argument("out", metavar="OUT.png", help="the PNG file to write")
     p.add_argument("--tab", metavar="NAME", default=None,
-                   help="tab to show: Milestones, Rate card, Team, Build costs, Operations, Summary, Audit")
+                   help="view to show (default Dashboard): Milestones, Rate card, Team, Build costs, Summary, "
+                        "Operations, Curves, Economics, Timeline, Audit... as the sidebar names them")
+    p.add_argument("--size", metavar="WxH", default="1280x800",
+                   help="window size in pixels (default 1280x800), e.g. 1280x720 or 1920x1080")
     p.set_defaults(func=cmd_screenshot, parser=p)

@@ -19,3 +19,12 @@ def sample_path(name: str = "vivim") -> Path:
         if candidate.is_file() and candidate.stat().st_size > 0:
             return candidate
     raise FileNotFoundError(f"sample plan {name!r} not found in {_HERE} or {_REPO_SAMPLES}")
+
+
+def sample_names() -> list[str]:
+    """Names of the bundled samples (``vivim``, ``kalei``...), sorted, each once."""
+    names = set()
+    for folder in (_HERE, _REPO_SAMPLES):
+        if folder.is_dir():
+            names.update(p.stem for p in folder.glob("*.vivim") if p.stat().st_size > 0)
+    return sorted(names)

@@ -158,6 +158,15 @@ class PlanDocument:
         # an event loop (the window) may set this False and call checkpoint() when idle instead,
         # so a burst of edits pays one checkpoint; the write-ahead log holds every commit meanwhile
         self.checkpoint_after_commit = True
+        self._writer_due = False  # True: opened for editing, not written yet (read-only engine)
+        self._reader = None
+
+    def _writer(self) -> None:
+        """Switch from the read-only engine an unedited document reads with to the writing one."""
+        if self._writer_due and self.engine is self._reader:
+            self.engine.dispose()
+            self.engine = _engine(self.path)
+            self._writer_due = False
 
     # -- opening and creating --------------------------------------------------------------
     @classmethod
@@ -244,9 +253,8 @@ class PlanDocument:
                     _refuse_foreign_schema(path, conn.connection.driver_connection)  # rolls the upgrade back
             with engine.connect() as conn:
                 plan = _load(conn, path)
-            if not upgrade and not readonly:  # checked: now open it for writing
-                engine.dispose()
-                engine = _engine(path)
+            # a current file opened for editing stays on the read-only engine until the first
+            # edit (_writer), so opening and closing it leaves its bytes and time as they were
         except sqlite3.DatabaseError as e:
             engine.dispose()
             raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
@@ -260,7 +268,10 @@ class PlanDocument:
             if isinstance(getattr(e, "orig", None), sqlite3.Error):
                 raise PlanFileError(f"{path}: the file is corrupt or not a plan ({_message(e)})") from None
             raise
-        return cls(path, plan, engine, readonly, reason, lock)
+        doc = cls(path, plan, engine, readonly, reason, lock)
+        doc._writer_due = not upgrade and not readonly
+        doc._reader = engine
+        return doc
 
     # -- editing ---------------------------------------------------------------------------
     def apply(self, command: Command) -> ChangeSet:
@@ -291,6 +302,7 @@ class PlanDocument:
     def _persist(self, cs: ChangeSet) -> None:
         if self.readonly:
             raise PlanFileError(f"{self.path}: opened read-only")
+        self._writer()
         with self.engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             if cs.settings:
@@ -323,7 +335,7 @@ class PlanDocument:
         copy of the file taken while the app is open (mail, sync, backup) holds every edit.
         Runs after every committed command (or, in the window, once typing pauses);
         ``truncate`` also empties the log (Save)."""
-        if self.readonly:
+        if self.readonly or self._writer_due and self.engine is self._reader:  # nothing written yet
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})")
@@ -361,10 +373,11 @@ class PlanDocument:
         self._lock = lock if lock.held else None
         self.engine = _engine(path)
         self.readonly, self.readonly_reason = False, None
+        self._writer_due = False
 
     def close(self) -> None:
         """Checkpoint and leave the file as a single self-contained file; give up the writer lock."""
-        if not self.readonly:
+        if not self.readonly and not (self._writer_due and self.engine is self._reader):
             _finish(self.engine)
         self.engine.dispose()
         if self._lock is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QGridLayout, QScrollArea, QHBoxLayout, QHeaderView,
                                QLabel, QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from ..engine.compare import ROWS, compare_data
@@ -148,7 +148,7 @@ class EconomicsTab(QWidget):
             ("be_subs", "Break-even subscribers"), ("be_month", "Operating break-even"), ("runway", "Runway"),
             ("fixed", "Fixed monthly cost"), ("cost", "Total cost"), ("dividend", "Dividend pool"))}
         for i, card in enumerate(self.cards.values()):
-            cards.addWidget(card, 0, i)
+            cards.addWidget(card, i // 3, i % 3)  # two rows of three: fits beside a sidebar at 1280 px
         outer.addLayout(cards)
         split = QSplitter(Qt.Horizontal, self)
         left = QWidget()
@@ -175,14 +175,19 @@ class EconomicsTab(QWidget):
         self.notes.setStyleSheet("color: #5b6572;")
         lv.addWidget(self.notes)
         lv.addStretch(1)
-        split.addWidget(left)
+        scroll = QScrollArea(self)  # the tables keep their full height; the column scrolls, never overlaps
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setMinimumWidth(360)
+        split.addWidget(scroll)
         self.chart = RunwayChart(self)
         install_export(self.chart, "cash by month", controller=controller,
                        draw=lambda c: self.economics and c.update_from(self.economics))
         split.addWidget(self.chart)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
-        split.setSizes([640, 700])
+        split.setSizes([560, 440])
         outer.addWidget(split, 1)
         self._stale = True
         controller.changed.connect(self.refresh)

@@ -47,6 +47,44 @@ def plain(value: float) -> str:
     return repr(float(value))
 
 
+MAX_DECIMALS = 9
+"""Most decimals an input cell shows: float64 keeps about 15 significant digits, and no field
+of a plan is typed finer than a billionth (token prices per token are typed per MTok)."""
+
+
+def decimals_of(value: float, most: int = MAX_DECIMALS) -> int:
+    """The fewest decimals that write ``value`` back exactly: 0.00325 -> 5, 85 -> 0, 1/3 ->
+    ``most``."""
+    for d in range(most + 1):
+        if float(f"{value:.{d}f}") == value:
+            return d
+    return most
+
+
+def typed_money(value: float, currency: str = "USD") -> str:
+    """An input amount with the digits it was typed with: ``$0.00325``, ``$85``, ``$1,200.50``
+    (cents shown when there are any); ``""`` for empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    d = decimals_of(float(value))
+    return money(value, currency, 0 if d == 0 else max(d, 2))
+
+
+def typed_number(value: float) -> str:
+    """An input number with the digits it was typed with: ``0.00325``, ``1,200``, ``0.5``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:,.{decimals_of(float(value))}f}"
+
+
+def percent(value: float) -> str:
+    """A share stored as a fraction, written as typed: 0.15 -> ``15%``, 0.029 -> ``2.9%``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    shown = float(f"{value * 100:.{MAX_DECIMALS - 2}f}")  # 0.029 * 100 is 2.9000000000000004
+    return f"{shown:,.{decimals_of(shown, MAX_DECIMALS - 2)}f}%"
+
+
 def compact_money(value: float, currency: str = "USD") -> str:
     """``$1.28M``, ``$90.4K``, ``$640``: three significant digits for headline figures and
     axis ticks (``$999.6K`` reads ``$1M``, never ``$1e+03K``)."""

@@ -1,35 +1,29 @@
-"""The main window: one tab per grid, the Summary and the Audit; File and Edit menus; the
-title shows the file and its modified state (the undo stack's clean state)."""
+"""The main window: a sidebar of views (grids, the Dashboard, Summary, charts, the Audit)
+grouped by the founder's questions, File / Edit / View menus, a find bar; the title and the
+status bar say "All changes saved" (every edit is in the file as it is made)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QSplitter, QTabWidget, QTableView, QToolButton, QVBoxLayout, QHBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
 
-from ..domain import Plan, PlanError, PlanSettings
-from ..storage import SUFFIX, PlanDocument
-from .doc_status import read_only_reason, status_tip, status_words, system_number_locale, title_mark
-from .actuals_tab import ActualsTab
+from ..storage import PlanDocument
 from .controller import PlanController
+from .doc_status import read_only_reason, status_tip, status_words, title_mark
+from .file_actions import (APP_NAME, FILE_FILTER, MAX_RECENT, SAMPLE_TITLES, FileActions, plan_file_name,  # noqa: F401
+                           recent_paths, saved_words)
+from .dashboard import Dashboard
+from .find import FindBar
 from .grid import GridView, ReportView
-from .import_preview import add_import_action
+from .navigation import LazyPage, Navigator
 from .reports import AuditModel
-from .curves_tab import CurvesTab
-from .economics_tab import EconomicsTab, SensitivityTab
-from .scenario_bar import ScenarioBar, ScenarioState, link_summary
-from .summary_tab import SummaryTab
-from .timeline_tab import TimelineTab
-from .uncertainty_tab import UncertaintyTab
-from .team_window import install_team
+from .scenario_bar import ScenarioBar, ScenarioState
 from .table_model import PlanTableModel
-
-APP_NAME = "VIVIM Planner"
-MAX_RECENT = 8
-FILE_FILTER = f"VIVIM plans (*{SUFFIX});;All files (*)"
+from .team_window import install_team
 
 GRID_TABS = (  # tab title, [(table, caption)], hint
     ("Milestones", [("milestones", "")], "Phases with a month range and a target user count."),
@@ -46,9 +40,9 @@ USAGE_TABS = (  # the operating-cost model by users; after the Audit, before its
     ("Infrastructure", [("infra_tiers", "Tiers: a tier runs from its users until the next one starts"),
                         ("infra_components", "Components of each tier (USD/month, low - high)")],
      "Tiers without users from are reference sets (not on the curve). Components with an option are alternatives."),
-    ("Services", [("service_plans", "Service plans (the cheapest plan of a service that fits is used)"),
-                  ("meters", "Meters: included quota, unit price per `Per` units over it, packages"),
-                  ("usage_drivers", "Usage drivers: what one user consumes per month")],
+    ("Services", [("usage_drivers", "Usage drivers: what one user consumes per month (meters price them)"),
+                  ("service_plans", "Service plans (the cheapest plan of a service that fits is used)"),
+                  ("meters", "Meters: included quota, unit price per `Per` units over it, packages")],
      "Plan cost = base fee + overage of each meter; a meter without a unit price is a hard limit."),
     ("LLM usage", [("llm_models", "Models (USD per million tokens)"), ("llm_activities", "Activities (tokens per session)"),
                    ("segments", "User segments"), ("segment_usage", "Sessions per user per month, by segment")],
@@ -70,44 +64,90 @@ ECONOMICS_TABS = (  # revenue, capital and scenarios; before the Economics and S
 )
 
 
-class MainWindow(QMainWindow):
+class GridIndex(Mapping):
+    """``window.grids``: table name -> its :class:`GridView`; a grid's page is built when its
+    grid is first asked for (or its view first shown). ``built`` holds the grids made so far."""
+
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.built: dict[str, GridView] = {}
+        self.page_of: dict[str, str] = {}  # table -> the title of the view holding its grid
+
+    def __getitem__(self, table: str) -> GridView:
+        if table not in self.built and table in self.page_of:
+            self.window.nav.widget(self.window.tab_index(self.page_of[table]))
+        return self.built[table]
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(list(self.page_of) + [t for t in self.built if t not in self.page_of])
+
+    def __len__(self) -> int:
+        return len(set(self.page_of) | set(self.built))
+
+    def __contains__(self, table: object) -> bool:
+        return table in self.page_of or table in self.built
+
+
+def _view(module: str, name: str):  # noqa: ANN202 - a view class
+    """Class ``name`` of ``vivim_planner.ui.<module>``, imported when a view is first built."""
+    import importlib
+
+    return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+
+
+class MainWindow(FileActions, QMainWindow):
     """The planner window over one :class:`PlanDocument`."""
 
     def __init__(self, document: PlanDocument):
         super().__init__()
         self.controller = PlanController(document, self)
         self.scenario = ScenarioState(self.controller, self)  # first on controller.changed (scenario_bar.py)
-        self.grids: dict[str, GridView] = {}
+        self.grids = GridIndex(self)
         self.setWindowIcon(QApplication.windowIcon())
-        self.tabs = QTabWidget(self)
-        self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
-        for title, tables, hint in GRID_TABS:
-            self.tabs.addTab(self._grid_tab(tables, hint), title)
-        self.summary = SummaryTab(self.controller, self)
-        self.tabs.addTab(self.summary, "Summary")
-        self.tabs.addTab(self._audit_tab(), "Audit")
-        for title, tables, hint in USAGE_TABS:
-            self.tabs.addTab(self._grid_tab(tables, hint), title)
-        self.curves = CurvesTab(self.controller, self)
-        self.tabs.addTab(self.curves, "Curves")
-        for title, tables, hint in ECONOMICS_TABS:
-            self.tabs.addTab(self._grid_tab(tables, hint), title)
-        self.economics = EconomicsTab(self.controller, self.scenario, self)
-        self.tabs.addTab(self.economics, "Economics")
-        self.timeline = TimelineTab(self.controller, self)
-        self.tabs.addTab(self.timeline, "Timeline")
-        self.sensitivity = SensitivityTab(self.controller, self.scenario, self)
-        self.tabs.addTab(self.sensitivity, "Sensitivity")
-        self.uncertainty = UncertaintyTab(self.controller, self)
-        self.tabs.addTab(self.uncertainty, "Uncertainty")
-        self.actuals = ActualsTab(self.controller, self)  # plan vs actual and its grids (actuals_tab.py)
-        self.tabs.addTab(self.actuals, ActualsTab.TITLE)
-        self.grids.update(self.actuals.grids)
+        self.nav = Navigator(self)
+        self.tabs = self.nav  # the QTabWidget calls (count, tabText, setCurrentIndex...) work on it
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.nav, 1)
+        self.find_bar = FindBar(self, central)
+        column.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+        grid_tabs = {title: (tables, hint) for title, tables, hint in GRID_TABS + USAGE_TABS + ECONOMICS_TABS}
+
+        def grids(group: str, *titles: str) -> None:  # grid pages are built when first shown or asked for
+            for title in titles:
+                tables, hint = grid_tabs[title]
+                self.nav.add_lazy_view(group, title, lambda tables=tables, hint=hint: self._grid_tab(tables, hint))
+                for name, _caption in tables:
+                    self.grids.page_of[name] = title
+
+        self.dashboard = Dashboard(self.controller, self.scenario, self)
+        self.nav.add_view("Start", "Dashboard", self.dashboard, "The headline figures; click one to open its view")
+        grids("Plan", "Milestones", "Rate card", "Team", "Build costs")
+        self.nav.add_lazy_view("Plan", "Summary", self._make_summary, "Plan settings and build cost by milestone")
+        grids("Run costs", "Operations", "Infrastructure", "Services", "LLM usage")
+        self.nav.add_lazy_view("Run costs", "Curves", lambda: _view("curves_tab", "CurvesTab")(self.controller, self),
+                               "Monthly cost and cost per user against users")
+        grids("Money", "Revenue", "Capital")
+        self.nav.add_lazy_view("Money", "Economics", lambda: _view("economics_tab", "EconomicsTab")(
+            self.controller, self.scenario, self), "Margins, break-even, runway")
+        self.nav.add_lazy_view("Money", "Timeline", lambda: _view("timeline_tab", "TimelineTab")(self.controller, self),
+                               "Every figure month by month")
+        self.nav.add_lazy_view("Money", "Uncertainty", lambda: _view("uncertainty_tab", "UncertaintyTab")(
+            self.controller, self), "Monte Carlo over the ranges")
+        self.nav.add_lazy_view("Money", "Plan vs actual", self._make_actuals, "Spending so far against the plan")
+        for table in ("actuals", "category_map", "budget_amendments"):  # the Plan vs actual view's grids
+            self.grids.page_of[table] = "Plan vs actual"
+        grids("What if", "Scenarios", "Ranges")
+        self.nav.add_lazy_view("What if", "Sensitivity", lambda: _view("economics_tab", "SensitivityTab")(
+            self.controller, self.scenario, self), "The inputs that move the plan most")
+        self.nav.add_view("Check", "Audit", self._audit_tab(), "Stated figures the plan does not reproduce")
         self.scenario_bar = ScenarioBar(self.scenario, self)
         self.addToolBar(self.scenario_bar)
-        link_summary(self.scenario, self.summary)
-        self.tabs.setCurrentIndex(self.tab_index("Summary"))
+        self.dashboard.open_view.connect(lambda view: self.tabs.setCurrentIndex(self.tab_index(view)))
+        self.tabs.setCurrentIndex(self.tab_index("Dashboard"))
         self._build_actions()
         self.status_info = QLabel()
         self.statusBar().addPermanentWidget(self.status_info)
@@ -123,10 +163,39 @@ class MainWindow(QMainWindow):
         self.name_box.setMinimumWidth(110)
         self.name_box.setToolTip("The current cell, as messages and Excel name it")
         self.statusBar().addWidget(self.name_box)
-        for grid in self.grids.values():
-            grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
         self.controller.changed.connect(self._clear_refusal)
         install_team(self)  # File > Open Team Plan…, Team > History…, offline banner (team_window.py)
+
+    # -- views built on first use (their charts import pyqtgraph) ------------------------------
+    def _make_summary(self) -> QWidget:
+        from .scenario_bar import link_summary
+        from .summary_tab import SummaryTab
+
+        summary = SummaryTab(self.controller, self)
+        link_summary(self.scenario, summary)
+        return summary
+
+    def _make_actuals(self) -> QWidget:
+        from .actuals_tab import ActualsTab
+
+        tab = ActualsTab(self.controller, self)  # plan vs actual and its grids (actuals_tab.py)
+        for table, grid in tab.grids.items():
+            self.grids.built[table] = grid
+            grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
+        return tab
+
+    def built(self, title: str) -> bool:
+        """Whether view ``title`` exists yet (lazy views are built when first shown)."""
+        holder = self.nav.container(self.tab_index(title))
+        return not isinstance(holder, LazyPage) or holder.built is not None
+
+    summary = property(lambda self: self.nav.widget(self.tab_index("Summary")), doc="The Summary view (built on use).")
+    curves = property(lambda self: self.nav.widget(self.tab_index("Curves")), doc="The Curves view.")
+    economics = property(lambda self: self.nav.widget(self.tab_index("Economics")), doc="The Economics view.")
+    timeline = property(lambda self: self.nav.widget(self.tab_index("Timeline")), doc="The Timeline view.")
+    uncertainty = property(lambda self: self.nav.widget(self.tab_index("Uncertainty")), doc="The Uncertainty view.")
+    actuals = property(lambda self: self.nav.widget(self.tab_index("Plan vs actual")), doc="Plan vs actual.")
+    sensitivity = property(lambda self: self.nav.widget(self.tab_index("Sensitivity")), doc="The Sensitivity view.")
 
     def _fit_to_screen(self) -> None:
         screen = QApplication.primaryScreen()
@@ -141,7 +210,9 @@ class MainWindow(QMainWindow):
         if current.isValid():
             from ..domain import column_letter
 
-            self.name_box.setText(f"{model.spec.sheet}!{column_letter(current.column())}{current.row() + 2}")
+            row = grid.source_row(current.row())  # the plan's row, whatever the view's sort
+            where = f"{column_letter(current.column())}{row + 2}" if row < model.rowCount() else "new row"
+            self.name_box.setText(f"{model.spec.sheet}!{where}")
 
     def _clear_refusal(self, _changes=None) -> None:  # noqa: ANN001
         """A successful edit clears an earlier refusal from the status bar."""
@@ -149,37 +220,54 @@ class MainWindow(QMainWindow):
 
     # -- layout ----------------------------------------------------------------------------
     def _grid_tab(self, tables: list[tuple[str, str]], hint: str) -> QWidget:
+        """A page of one or more grids, each under a bar of its caption and row buttons, and
+        with its totals row (:class:`~vivim_planner.ui.totals.TotalsBar`); the page's hint on
+        top, wrapped, so no page is wider than a laptop screen."""
+        from .totals import TotalsBar
+
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        if hint:
+            h = QLabel(hint, page)
+            h.setWordWrap(True)
+            h.setStyleSheet("color: #5b6572;")
+            layout.addWidget(h)
         splitter = QSplitter(Qt.Vertical, page)
         for name, caption in tables:
             box = QWidget()
             v = QVBoxLayout(box)
             v.setContentsMargins(0, 0, 0, 0)
-            grid = GridView(PlanTableModel(self.controller, name), box)
-            self.grids[name] = grid
+            v.setSpacing(2)
+            grid = self._new_grid(name, box)
             bar = QHBoxLayout()
             if caption:
-                label = QLabel(f"<b>{caption}</b>")
-                bar.addWidget(label)
+                label = QLabel(f"<b>{caption}</b>", box)
+                label.setWordWrap(True)
+                label.setMinimumWidth(120)
+                bar.addWidget(label, 1)
             for text, slot, tip in (("+ Row", grid.insert_row, "Insert a row below the current one (Ctrl++)"),
                                     ("− Rows", grid.delete_selected_rows, "Delete the selected rows (Ctrl+-)")):
                 b = QToolButton(box)
                 b.setText(text)
                 b.setToolTip(tip)
-                b.clicked.connect(slot)
+                b.clicked.connect(lambda _checked=False, slot=slot: slot())
                 bar.addWidget(b)
-            bar.addStretch(1)
-            if hint and name == tables[0][0]:
-                h = QLabel(hint)
-                h.setStyleSheet("color: #5b6572;")
-                bar.addWidget(h)
+            if not caption:
+                bar.addStretch(1)
             v.addLayout(bar)
             v.addWidget(grid)
+            v.addWidget(TotalsBar(grid, box))
             splitter.addWidget(box)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
         return page
+
+    def _new_grid(self, table: str, parent: QWidget) -> GridView:
+        grid = GridView(PlanTableModel(self.controller, table), parent)
+        self.grids.built[table] = grid
+        grid.selectionModel().currentChanged.connect(lambda cur, _prev, g=grid: self._show_address(g, cur))
+        return grid
 
     def _audit_tab(self) -> QWidget:
         page = QWidget()
@@ -216,8 +304,7 @@ class MainWindow(QMainWindow):
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(QLabel("<b>Figures the source states</b> (what the audit checks; edit to correct a stated figure)"))
-        grid = GridView(PlanTableModel(self.controller, "stated_figures"), box)
-        self.grids["stated_figures"] = grid
+        grid = self._new_grid("stated_figures", box)
         v.addWidget(grid)
         splitter.addWidget(box)
         box = QWidget()
@@ -225,8 +312,7 @@ class MainWindow(QMainWindow):
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(QLabel("<b>Usage figures the source states</b> (costs, quantities and per-user figures of "
                            "the tiers, services and LLM usage at a number of users)"))
-        grid = GridView(PlanTableModel(self.controller, "usage_figures"), box)
-        self.grids["usage_figures"] = grid
+        grid = self._new_grid("usage_figures", box)
         v.addWidget(grid)
         splitter.addWidget(box)
         splitter.setSizes([450, 220, 220])
@@ -251,12 +337,18 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&New", self.new_plan, QKeySequence.New)
         self._add(file_menu, "&Open…", self.open_dialog, QKeySequence.Open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.samples_menu = file_menu.addMenu("Open Sa&mple")
+        self._fill_samples()
         self._add(file_menu, "&Save", self.save, QKeySequence.Save)
         self._add(file_menu, "Save &As…", self.save_as_dialog, QKeySequence.SaveAs)
         file_menu.addSeparator()
         self._add(file_menu, "&Export to Excel…", self.export_excel_dialog, None)
         self._add(file_menu, "&Import from Excel…", self.import_excel_dialog, None)
-        add_import_action(self, file_menu)  # File > Import document… (ui/import_preview.py)
+        # File > Import document… (ui/import_preview.py's add_import_action, with the module and its
+        # Markdown parser imported on first use rather than at start-up)
+        action = file_menu.addAction("Import &document (Markdown, CSV)…")
+        action.triggered.connect(lambda _checked=False: _view("import_preview", "open_import_dialog")(self))
+        self.import_document_action = action
         self._add(file_menu, "Export grid to &CSV…", self.export_csv_dialog, None)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit)
@@ -276,11 +368,17 @@ class MainWindow(QMainWindow):
         self._add(edit, "&Paste\tCtrl+V", lambda: self._grid_call("paste"), None)
         self._add(edit, "C&lear cells\tDelete", lambda: self._grid_call("clear_selection"), None)
         edit.addSeparator()
+        self._add(edit, "&Find…", self.find_bar.start, QKeySequence.Find)
+        self._add(edit, "Find &next", lambda: self.find_bar.go(1), QKeySequence.FindNext)
+        self._add(edit, "Find pre&vious", lambda: self.find_bar.go(-1), QKeySequence.FindPrevious)
+        edit.addSeparator()
         self._add(edit, "&Insert row\tCtrl++", lambda: self._grid_call("insert_row"), None)
         self._add(edit, "&Delete rows\tCtrl+-", lambda: self._grid_call("delete_selected_rows"), None)
 
         view = self.menuBar().addMenu("&View")
-        for i in range(self.tabs.count()):  # Ctrl+1...9 for the first nine tabs
+        for i in range(self.tabs.count()):  # Ctrl+1...9 for the first nine views
+            if i and self.nav.group_of(i) != self.nav.group_of(i - 1):
+                view.addSeparator()
             self._add(view, self.tabs.tabText(i), lambda _checked=False, i=i: self.tabs.setCurrentIndex(i),
                       QKeySequence(f"Ctrl+{i + 1}") if i < 9 else None)
         help_menu = self.menuBar().addMenu("&Help")
@@ -288,10 +386,12 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
 
     def _add(self, menu, text, slot, shortcut) -> QAction:  # noqa: ANN001
+        """A menu action calling ``slot()`` with no argument (``triggered`` carries a
+        ``checked`` flag that a slot with an optional parameter would take for its value)."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
         menu.addAction(action)
         return action
 
@@ -319,16 +419,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10_000)
 
     def _on_clean_changed(self, clean: bool) -> None:
-        self.setWindowModified(not clean)
+        """Every edit is in the file as soon as it is made: the window is never "modified"
+        (the title and status bar say "All changes saved" instead, and closing asks nothing)."""
+        self.setWindowModified(False)
 
     def _update_info(self, _changes=None) -> None:  # noqa: ANN001
         doc = self.controller.document
-        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}{title_mark(doc)}[*] — {APP_NAME}")
+        self.setWindowTitle(f"{doc.plan.settings.name} — {doc.path.name}{title_mark(doc)}{' — ' + saved_words(doc) if saved_words(doc) else ''} — {APP_NAME}")
         if hasattr(self, "audit_view"):
             self._show_finding(self.audit_view.currentIndex())
         s = self.controller.plan.settings
         n = len(self.controller.findings)
-        self.status_info.setText(f"{status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
+        saved = f"{saved_words(doc)} · " if saved_words(doc) else ""
+        self.status_info.setText(f"{saved}{status_words(doc)} · {s.currency} · {s.hours_per_month:g} h/month · "
                                  f"{n} audit finding{'s' * (n != 1)}")
         self.status_info.setToolTip(status_tip(doc))
         self.audit_label.setText(
@@ -343,7 +446,7 @@ class MainWindow(QMainWindow):
         self._update_info()  # sets the title too
         if doc.readonly:
             self.show_message(read_only_reason(doc))
-        for grid in self.grids.values():
+        for grid in self.grids.built.values():
             grid.fit_columns()
         self.audit_view.resizeColumnsToContents()
 
@@ -369,193 +472,13 @@ class MainWindow(QMainWindow):
         model = grid.plan_model
         grid.go_to(model.row_of_id(f.row_id), model.spec.column_index(f.field))
 
-    # -- files -----------------------------------------------------------------------------
-    def open_path(self, path: str | Path) -> bool:
-        """Open a plan file in this window; a refusal is shown and nothing changes."""
-        try:
-            doc = PlanDocument.open(path)
-        except PlanError as e:
-            QMessageBox.warning(self, "Cannot open plan", str(e))
-            return False
-        self.controller.replace_document(doc)
-        self._remember(doc.path)
-        return True
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open plan", str(self.controller.document.path.parent), FILE_FILTER)
-        if path:
-            self.open_path(path)
-
-    def new_plan(self, path: str | Path | None = None) -> bool:
-        """Create an empty plan at a place the user picks (edits are written there as they are
-        made, so the file needs a home first) and open it."""
-        if path is None:
-            folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
-            path, _ = QFileDialog.getSaveFileName(self, "New plan", str(Path(folder) / f"New plan{SUFFIX}"),
-                                                  FILE_FILTER)
-            if not path:
-                return False
-        path = Path(path)
-        if path.suffix != SUFFIX:
-            path = path.with_suffix(SUFFIX)
-        try:
-            doc = PlanDocument.create(path, Plan(PlanSettings(name=path.stem, number_locale=system_number_locale())),
-                                      overwrite=True)
-        except PlanError as e:
-            QMessageBox.warning(self, "Cannot create plan", str(e))
-            return False
-        self.controller.replace_document(doc)
-        self._remember(doc.path)
-        self.tabs.setCurrentIndex(self.tab_index("Milestones"))
-        self.show_message("New plan: start with a milestone (+ Row), then roles in the Rate card and team lines")
-        return True
-
-    def save(self) -> None:
-        """Every edit is already in the file; Save empties SQLite's side log and marks this
-        state as the saved one."""
-        try:
-            self.controller.document.checkpoint()
-        except Exception as e:  # noqa: BLE001 - a locked or vanished file: say so, keep editing
-            self.show_message(f"Save: {e}")
-            return
-        self.controller.undo_stack.setClean()
-        self.show_message(f"Saved: every edit is written to {self.controller.document.path.name} as you make it")
-
-    def save_as_dialog(self) -> None:
-        doc = self.controller.document
-        path, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(doc.path), FILE_FILTER)
-        if path:
-            self.save_as(path)
-
-    def save_as(self, path: str | Path) -> bool:
-        path = Path(path)
-        if path.suffix != SUFFIX:
-            path = path.with_suffix(SUFFIX)
-        try:
-            self.controller.document.save_as(path)
-        except PlanError as e:
-            QMessageBox.warning(self, "Cannot save plan", str(e))
-            return False
-        self.controller.undo_stack.setClean()
-        self._on_document_replaced()
-        self._remember(path)
-        self.show_message(f"Saved as {path}")
-        return True
-
-    def _settings(self) -> QSettings:
-        return QSettings("VIVIM", APP_NAME)
-
-    def _remember(self, path: Path) -> None:
-        s = self._settings()
-        recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
-        s.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
-        self._refresh_recent()
-
-    def _refresh_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self._settings().value("recent", []) or []
-        if isinstance(recent, str):
-            recent = [recent]
-        for p in recent:
-            self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
-        self.recent_menu.setEnabled(bool(recent))
-
-    # -- Excel and CSV (vivim_planner.excel does the work; these only ask where and report) ---------
-    def export_excel_dialog(self) -> None:
-        doc = self.controller.document
-        path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", str(doc.path.with_suffix(".xlsx")),
-                                              "Excel workbook (*.xlsx)")
-        if path:
-            self.export_excel(path if path.lower().endswith(".xlsx") else path + ".xlsx")
-
-    def export_excel(self, path: str | Path) -> bool:
-        """Write the plan to an .xlsx workbook, with a progress dialog; a failure gets a dialog."""
-        from PySide6.QtWidgets import QProgressDialog
-
-        from ..excel import export_workbook
-
-        progress = QProgressDialog("Writing the workbook…", "", 0, 1, self)
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(400)  # shown only when the export is slow
-        progress.setWindowModality(Qt.WindowModal)
-
-        def step(done: int, total: int) -> None:
-            progress.setMaximum(total)
-            progress.setValue(done)
-            QApplication.processEvents()
-
-        try:
-            self.controller.flush_audit()
-            export_workbook(self.controller.plan, path, self.controller.result, self.controller.findings, step)
-        except OSError as e:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {e.strerror or e}")
-            return False
-        finally:
-            progress.close()
-        self.show_message(f"Exported to {path}")
-        return True
-
-    def import_excel_dialog(self) -> None:
-        doc = self.controller.document
-        path, _ = QFileDialog.getOpenFileName(self, "Import from Excel", str(doc.path.parent),
-                                              "Excel workbook (*.xlsx);;All files (*)")
-        if path:
-            self.import_excel(path)
-
-    def import_excel(self, path: str | Path) -> bool:
-        """Import a workbook into the open plan as one undo step. A bad workbook gets a dialog
-        listing every bad cell and changes nothing; the report goes to the status bar."""
-        from ..excel import WorkbookError, import_command
-
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            command, report = import_command(self.controller.plan, path)
-        except WorkbookError as e:
-            QApplication.restoreOverrideCursor()
-            box = QMessageBox(QMessageBox.Warning, "Cannot import", f"{Path(path).name} was not imported: "
-                              f"{len(e.errors)} problem{'s' * (len(e.errors) != 1)}. The plan is unchanged.",
-                              QMessageBox.Ok, self)
-            box.setInformativeText("\n".join(e.errors[:12]) + ("\n…" if len(e.errors) > 12 else ""))
-            box.setDetailedText("\n".join(e.errors))
-            box.setAttribute(Qt.WA_DeleteOnClose)
-            box.open()  # window-modal, without a nested event loop
-            self.import_box = box
-            return False
-        QApplication.restoreOverrideCursor()
-        if not report.changed:
-            self.show_message(" · ".join(report.lines()))
-            return True
-        if not self.controller.execute(command):
-            return False
-        self.show_message(f"Imported {Path(path).name}: " + " · ".join(report.lines()))
-        return True
-
-    def export_csv_dialog(self) -> None:
-        from ..excel.grid_csv import csv_name, write_grid_csv
-
-        grid = self.focused_grid()
-        if grid is None:
-            self.show_message("Open a grid's tab first: its table is exported")
-            return
-        table = grid.plan_model.name
-        doc = self.controller.document
-        path, _ = QFileDialog.getSaveFileName(self, "Export grid to CSV",
-                                              str(doc.path.parent / csv_name(doc.plan, table)), "CSV (*.csv)")
-        if not path:
-            return
-        try:
-            write_grid_csv(self.controller.plan, table, path, self.controller.result)
-        except OSError as e:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {e.strerror or e}")
-            return
-        self.show_message(f"Exported {grid.plan_model.spec.sheet} to {path}")
-
     def _about(self) -> None:
         from .. import __version__
 
         QMessageBox.about(self, APP_NAME, f"<b>{APP_NAME}</b> {__version__}<br>Cost planning for startup founders.")
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
-        self.uncertainty.wait()  # a simulation still running reads a copy; let it end first
+        if self.built("Uncertainty"):
+            self.uncertainty.wait()  # a simulation still running reads a copy; let it end first
         self.controller.document.close()
         super().closeEvent(event)

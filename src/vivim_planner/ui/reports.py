@@ -171,7 +171,8 @@ class AuditModel(_ReportModel):
     refresh_on = "audited"
 
     def build(self) -> tuple[list, dict]:
-        cur = self.controller.plan.settings.currency
+        from .audit_format import figure_format
+
         keys, rows = [], {}
         for f in self.controller.findings:
             key = (f.table, f.row_id, f.field, f.where)
@@ -179,8 +180,8 @@ class AuditModel(_ReportModel):
                 key = key + (len(keys),)
             keys.append(key)
             dec = 4 if abs(f.stated) < 1 and f.stated != 0 else None
-            rows[key] = (f.where, f.cell, fmt.money(f.stated, cur, dec), fmt.money(f.computed, cur, dec),
-                         fmt.money(f.difference, cur, dec), f.message)
+            show = figure_format(self.controller.plan, f.table, f.row_id, dec)  # its unit: $, %, calls, GB...
+            rows[key] = (f.where, f.cell, show(f.stated), show(f.computed), show(f.difference), f.message)
         return keys, rows
 
     def finding(self, row: int):  # noqa: ANN201 - Finding

@@ -163,7 +163,7 @@ class SummaryTab(QWidget):
                     self.table.resizeColumnToContents(c)
             # show every milestone without scrolling when they fit; the chart takes the rest
             rows_h = self.table.horizontalHeader().height() + 22 * self.model.rowCount() + 4
-            self.table.setMinimumHeight(min(rows_h, 440))
+            self.table.setMinimumHeight(min(rows_h, 150))  # fits 720 px; the splitter gives it more
         plan, r = self.controller.plan, self.controller.result
         self.chart.update_from(plan, r)
         cur = plan.settings.currency

@@ -23,6 +23,7 @@ from ..engine import PlanResult
 from ..engine.rollup import estimate_bottom_up, positions_of
 from . import format as fmt
 from . import roles as R
+from . import words
 from .controller import PlanController
 from .rowsync import sync_rows
 from .usage_columns import USAGE_COLUMNS
@@ -32,6 +33,11 @@ COMPUTED_BG = QBrush(QColor("#f1f4f8"))
 FLAG_BG = QBrush(QColor("#fde2e1"))
 COMPUTED_FG = QBrush(QColor("#1f3b57"))
 MUTED_FG = QBrush(QColor("#8a94a3"))
+
+
+def is_percent(f: Field) -> bool:
+    """Shares (stored 0-1, unit ``share...``) are shown and edited as percentages."""
+    return f.kind is Kind.NUMBER and f.unit.startswith("share")
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ COMPUTED: dict[str, tuple[Computed, ...]] = {
     "revenues": (),
     "roles": (
         Computed("Team lines", lambda p, r: _role_use(p)[0], money=False, help="Team lines of this role"),
-        Computed("Own rate", lambda p, r: _role_use(p)[1], money=False,
+        Computed("Lines with own rate", lambda p, r: _role_use(p)[1], money=False,
                  help="Of those, lines with their own hourly rate: a rate card change does not reach them"),
     ),
     "stated_figures": (),
@@ -136,12 +142,11 @@ class PlanTableModel(QAbstractTableModel):
         if orientation == Qt.Horizontal:
             f = self.field_at(section)
             if role == R.DISPLAY:
-                label = f.label if f else self.computed[section - len(self.spec.fields)].label
-                return label
+                return words.header(f) if f else self.computed[section - len(self.spec.fields)].label
             if role == R.TOOLTIP:
                 if f:
                     unit = f" ({self._unit(f)})" if self._unit(f) else ""
-                    return f"{f.label}{unit}{': ' + f.help if f.help else ''}"
+                    return f"{words.header(f)}{unit}{': ' + f.help if f.help else ''}"
                 c = self.computed[section - len(self.spec.fields)]
                 return f"{c.label} (computed): {c.help}"
             if role == R.FONT and not f:
@@ -187,7 +192,11 @@ class PlanTableModel(QAbstractTableModel):
         if role == R.EDIT:
             if f.kind is Kind.REF:
                 return self.controller.plan.ref_label(f.ref_table, value)
-            return fmt.plain(value) if f.is_numeric else value
+            if is_percent(f):
+                return fmt.percent(value)
+            if f.is_numeric:
+                return fmt.plain(value)
+            return words.choice_words(value) if f.name in words.CHOICE_FIELDS else value
         if role == R.USER:
             return value
         if role == R.FOREGROUND and f.name == "hourly_rate" and isinstance(value, float) and math.isnan(value):
@@ -198,10 +207,12 @@ class PlanTableModel(QAbstractTableModel):
         if f.kind is Kind.REF:
             return self.controller.plan.ref_label(f.ref_table, value)
         if f.kind is Kind.MONEY:
-            return fmt.money(value, self.controller.plan.settings.currency)
+            return fmt.typed_money(value, self.controller.plan.settings.currency)
+        if is_percent(f):
+            return fmt.percent(value)
         if f.is_numeric:
-            return fmt.number(value)
-        return value
+            return fmt.typed_number(value)
+        return words.choice_words(value) if f.name in words.CHOICE_FIELDS else value
 
     def _computed_data(self, row: int, k: int, role: int):  # noqa: ANN202
         if role == R.ALIGNMENT:
@@ -229,6 +240,7 @@ class PlanTableModel(QAbstractTableModel):
         f = self.field_at(index.column()) if index.isValid() else None
         if f is None or role != R.EDIT:
             return False
+        value = words.choice_code(f, value)
         command = self.controller.try_build(set_cell, self.name, self._ids[index.row()], f.name, value)
         if command is None:
             return False
