@@ -12,10 +12,8 @@ is returned, so an open plan is never touched.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -25,34 +23,9 @@ from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings
 from ..domain.table import TableSpec
 from .export import MANIFEST_PROPERTY, PLAN_SHEET, ROW_ID, SETTING_LABELS
 from .reader import SheetCells, WorkbookCells, WorkbookError, read_workbook
+from .import_notes import UNIT_SUFFIX, extra_column_notes, formula_notes, metric_codes
 from .styles import metric_code
 
-@functools.lru_cache(maxsize=None)
-def _known_headers(spec: TableSpec) -> frozenset[str]:
-    """Keys of every header the export writes on ``spec``'s sheet: inputs, computed columns
-    (their labels do not depend on the plan), the stated figures' audit columns and Row ID."""
-    from .formulas import derived_columns
-
-    derived = derived_columns(spec, Plan(PlanSettings()))
-    return frozenset({text_key(f.label) for f in spec.fields} | {text_key(d.label) for d in derived}
-                     | {text_key(ROW_ID), "computed", "difference", "audit"})
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-def _metric_codes(spec: TableSpec, f) -> tuple[str, ...]:  # noqa: ANN001 - Field
-    """Every code a metric column holds: its choices, or the stated figures' metrics."""
-    from ..domain.schema import METRICS
-
-    return tuple(f.choices) if f.choices else METRICS
-
-
-_UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
-"""A header's unit in parentheses at its end, as the export writes it."""
 
 __all__ = ["ImportReport", "ImportResult", "WorkbookError", "import_command", "import_workbook", "read_plan"]
 
@@ -198,10 +171,10 @@ class _Reader:
                         return None
                     continue
                 seen[key] = c
-                bare = text_key(_UNIT_SUFFIX.sub("", v))  # "Input price (USD per MTok)" reads as "Input price"
+                bare = text_key(UNIT_SUFFIX.sub("", v))  # "Input price (USD per MTok)" reads as "Input price"
                 if bare != key and bare not in seen:
                     seen[bare] = c
-        self._report_extra_columns(spec, head, seen)
+        self.notes += extra_column_notes(spec, head)
         cols: dict[str, int] = {}
         ok = True
         for i, f in enumerate(spec.fields):
@@ -219,44 +192,13 @@ class _Reader:
             cols[f.name] = c
         return (cols, seen.get(text_key(ROW_ID))) if ok else None
 
-    def _report_formulas(self, spec: TableSpec, sheet: SheetCells, cols: dict[str, int]) -> None:
-        """A formula the analyst typed in an input cell: its value is imported, and said so per
-        cell (at most 20 a sheet). A bare number (how the export keeps a 17th digit) is not one."""
-        inputs = {c: spec.field(name).label for name, c in cols.items()}
-        found = []
-        for (r, c), text in sorted(sheet.formulas.items()):
-            if c not in inputs or r == 0:
-                continue
-            try:
-                float(text)
-                continue
-            except ValueError:
-                pass
-            found.append((r, c, text))
-        for r, c, text in found[:20]:
-            shown = f"={text}" if text else "a copied formula"
-            self.notes.append(f"{spec.sheet}!{column_letter(c)}{r + 1}: {inputs[c]} holds a formula ({shown}); "
-                              f"its value {_shown(sheet.value(r, c))} was imported, not the formula")
-        if len(found) > 20:
-            self.notes.append(f"{spec.sheet}: {len(found) - 20} more input cells hold formulas; their values were imported")
-
-    def _report_extra_columns(self, spec: TableSpec, head: list, seen: dict[str, int]) -> None:
-        """A column the analyst inserted (not an input, a computed column or Row ID) is not read:
-        say so, once per column, instead of dropping it silently."""
-        known = _known_headers(spec)
-        for c, v in enumerate(head):
-            if isinstance(v, str) and v.strip() and text_key(v) not in known and \
-                    text_key(_UNIT_SUFFIX.sub("", v)) not in known:
-                self.notes.append(f'{spec.sheet}!{column_letter(c)}1: column "{v.strip()}" is not one VIVIM Planner '
-                                  f"reads; its cells were not imported")
-
     def table(self, plan: Plan, spec: TableSpec, sheet: SheetCells) -> None:
         found = self.header(spec, sheet)
         if found is None:
             self.unreadable.add(spec.name)
             return
         cols, id_col = found
-        self._report_formulas(spec, sheet, cols)
+        self.notes += formula_notes(spec, sheet, cols)
         key = _ref_key(spec.name)
         if key in cols:  # references to a row refused here are not reported twice
             c = cols[key]
@@ -348,7 +290,7 @@ class _Reader:
         cell is handed to :meth:`_cell`, which records why, and its position added to ``bad``."""
         problems = {r for (r, col) in (*sheet.errors, *sheet.unsaved) if col == c}
         if f.name == "metric":  # the workbook shows "Allocations subtotal" for allocations_subtotal
-            codes = _metric_codes(spec, f)
+            codes = metric_codes(spec, f)
             values = [metric_code(v, codes) for v in values]
         out: list[object] = [None] * len(values)
         slow: list[int] = []
