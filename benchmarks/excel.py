@@ -47,8 +47,9 @@ def best_of(n: int, fn):  # noqa: ANN001, ANN201
     return best, out
 
 
-def record_cells(plan, path: Path) -> list[tuple]:  # noqa: ANN001
-    """Every cell an export writes, as ``(sheet, method, row, col, value, cached)``."""
+def record_cells(plan, path: Path) -> tuple[list[tuple], list[str]]:  # noqa: ANN001
+    """Every cell an export writes, as ``(sheet, method, row, col, value, cached)``, and the
+    workbook's sheets in order."""
     cells: list[tuple] = []
     originals = {m: getattr(Worksheet, m) for m in ("write_string", "write_number", "write_formula", "write_blank")}
 
@@ -61,11 +62,11 @@ def record_cells(plan, path: Path) -> list[tuple]:  # noqa: ANN001
     try:
         for m in originals:
             setattr(Worksheet, m, spy(m))
-        export_workbook(plan, path)
+        info = export_workbook(plan, path)
     finally:
         for m, f in originals.items():
             setattr(Worksheet, m, f)
-    return cells
+    return cells, info.sheets
 
 
 def xlsxwriter_alone(cells: list[tuple], sheets: list[str], path: Path, worksheet_class=None) -> None:  # noqa: ANN001
@@ -114,9 +115,8 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d)
         out = folder / "synthetic.xlsx"
-        cells = record_cells(plan, out)
+        cells, sheets = record_cells(plan, out)
         n_formulas = sum(1 for c in cells if c[1] == "write_formula")
-        sheets = export_module.sheet_order()
         t_export, _ = best_of(args.repeat, lambda: export_workbook(plan, out))
         t_xw, _ = best_of(args.repeat, lambda: xlsxwriter_alone(cells, sheets, folder / "alone.xlsx"))
         t_xw_fast, _ = best_of(args.repeat, lambda: xlsxwriter_alone(cells, sheets, folder / "alone2.xlsx",

@@ -113,18 +113,18 @@ def test_libreoffice_reproduces_every_formula_cell(sample, recalc, tmp_path):
     # the cached values are the app's own figures (what `vivim-planner summary` prints)
     data = summary(plan)
     ws = lo["Summary"]
-    # the workbook's Summary lists milestones (a plan without them lists its growth steps
-    # in the app; the workbook's Summary of growth steps comes with the live workbook)
-    periods = data["milestones"] if data["periods"] == "milestones" else []
-    rows = {ws.cell(r, 1).value: r for r in range(FIRST, FIRST + len(periods))}
-    for m in periods:
-        r = rows[m["code"]]
+    # one row per period: milestones, or growth steps in a plan without milestones (Kalei, Vercel)
+    assert data["milestones"], sample.stem
+    rows = {(ws.cell(r, 1).value or "", ws.cell(r, 2).value): r for r in range(FIRST, FIRST + len(data["milestones"]))}
+    for m in data["milestones"]:
+        r = rows[(m["code"], m["name"])]
+        assert _close(ws.cell(r, 16).value, m["month"]), (m["code"], m["name"])
         for col, value in ((6, m["build"]["low"]), (7, m["build"]["mid"]), (8, m["build"]["high"]),
                            (9, m["build"]["bottom_up"]), (11, m["cumulative_build_cost"]),
                            (12, m["monthly_operating_cost"]), (13, m["monthly_revenue"]),
                            (14, m["net_monthly_operating_cost"]), (15, m["cost_per_user"])):
             assert _close(ws.cell(r, col).value, value), (m["code"], col)
-    total = FIRST + len(periods)
+    total = FIRST + len(data["milestones"])
     for col, key in ((6, "low"), (7, "mid"), (8, "high"), (9, "bottom_up")):
         assert _close(ws.cell(total, col).value, data["totals"][key])
     # a workbook saved by LibreOffice imports back as the same plan

@@ -57,10 +57,10 @@ def test_workbook_layout(vivim, tmp_path):
     out = tmp_path / "v.xlsx"
     info = export_workbook(vivim, out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:3] == ["Summary", "Plan", "Milestones"]
+    assert wb.sheetnames[:5] == ["Summary", "Timeline", "Economics", "Plan", "Milestones"]
     assert wb.sheetnames == info.sheets
     team = wb["Team"]
-    assert [c.value for c in team[1]][:10] == ["Milestone", "Role", "Line", "Hourly rate", "Months", "FTE",
+    assert [c.value for c in team[1]][:10] == ["Milestone", "Role", "Line", "Hourly rate (USD per hour)", "Months", "FTE",
                                                 "Lump sum", "Stated cost", "Rate used", "Hours"]
     assert team["A2"].value == "M1" and isinstance(team["B2"].value, str)  # references as the grid shows them
     assert team["K2"].value.startswith("=IF(G2<>\"\",G2,") and "HoursPerMonth" in team["K2"].value
@@ -120,7 +120,10 @@ def test_audit_findings_sit_beside_the_stated_figures(vivim, tmp_path):
     header = [c.value for c in sf[1]]
     assert header[7:10] == ["Computed", "Difference", "Audit"]
     row2 = [c.value for c in sf[2]]  # M1 Personnel Subtotal 133,200 against 162,000
-    assert row2[4] == 133200 and row2[7] == 162000 and row2[8] == 28800 and "Personnel Subtotal" in row2[9]
+    assert row2[4] == 133200 and row2[7] == 162000 and row2[8] == 28800
+    assert row2[9] == "the inputs give 162000, the source states 133200"  # a live verdict
+    comment = openpyxl.load_workbook(out)["Stated figures"].cell(2, 10).comment
+    assert comment is not None and "Personnel Subtotal" in comment.text  # the audit's explanation at export
 
 
 def _edited_copy(src: Path, dst: Path, edit) -> Path:  # noqa: ANN001

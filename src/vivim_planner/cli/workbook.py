@@ -26,8 +26,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             paths = export_csv(doc.plan, out)
             print(f"wrote {len(paths)} CSV files to {out}")
         else:
-            export_workbook(doc.plan, out)
-            print(f"wrote {out}")
+            info = export_workbook(doc.plan, out, draws=args.draws, seed=args.seed)
+            sim = f"; Simulation: {args.draws:,} draws, seed {args.seed}" if "Simulation" in info.sheets else ""
+            print(f"wrote {out} ({len(info.sheets)} sheets{sim})")
     except OSError as e:
         raise CliError(f"{out}: cannot write ({e.strerror or e})") from None
     finally:
@@ -62,6 +63,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _draws(text: str) -> int:
+    """``--draws``: a whole number from 0 (no Simulation sheet) to 100,000."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"draws must be a whole number, got {text!r}") from None
+    if not 0 <= n <= 100_000:
+        raise argparse.ArgumentTypeError(f"draws must be between 0 and 100,000, got {n}")
+    return n
+
+
 def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
     """Add ``export`` and ``import`` to the CLI's subcommands."""
     p = sub.add_parser("export", help="the plan as an Excel workbook (or CSV files) for investors",
@@ -70,6 +82,9 @@ def add_parsers(sub) -> None:  # noqa: ANN001 - argparse subparsers action
     plan_argument(p)
     p.add_argument("out", metavar="OUT", help="the .xlsx file to write (with --csv: a folder)")
     p.add_argument("--csv", action="store_true", help="write one CSV file per grid into the folder OUT")
+    p.add_argument("--draws", type=_draws, default=2000, metavar="N",
+                   help="Monte Carlo draws of the Simulation sheet of a plan with ranges (default 2000; 0: none)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of those draws (default 0)")
     p.set_defaults(func=cmd_export, parser=p)
 
     p = sub.add_parser("import", help="a workbook exported (and edited) in Excel as a new plan file",

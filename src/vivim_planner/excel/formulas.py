@@ -20,8 +20,10 @@ Tables without derived columns (and every table added later) are plain inputs.
 from __future__ import annotations
 
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -79,6 +81,12 @@ def lookup_value(cell: str, text: str) -> str:
     return string_literal(text.replace("~", "~~").replace("*", "~*").replace("?", "~?"))
 
 
+def nth(texts: list[str], p: int) -> str:
+    """Row ``p``'s text of a column, for escaping its criterion; a row past the plan's (a spare
+    row the workbook leaves for the analyst) has none, so its formula uses the cell as typed."""
+    return texts[p] if 0 <= p < len(texts) else "x"
+
+
 # -- derived columns --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -98,6 +106,9 @@ class Derived:
     values: Callable[[Plan, PlanResult], np.ndarray]
     style: str = "money"
     help: str = ""
+    blank: object = ""
+    """What the column holds in a row with no inputs (a spare row): ``""``, or 0 for the
+    numeric helpers the Timeline sums over."""
 
 
 def _team_formulas(plan: Plan) -> tuple[Derived, ...]:
@@ -110,7 +121,7 @@ def _team_formulas(plan: Plan) -> tuple[Derived, ...]:
     role_names = [plan.ref_label("roles", int(r)) for r in al.column("role")]
 
     def rate(refs: dict[str, str], p: int) -> str:
-        look = f"INDEX({rates},MATCH({lookup_value(refs['role'], role_names[p])},{names},0))"
+        look = f"INDEX({rates},MATCH({lookup_value(refs['role'], nth(role_names, p))},{names},0))"
         return f'=IF({refs["hourly_rate"]}<>"",{refs["hourly_rate"]},IF({look}="","",{look}))'
 
     def hours(refs: dict[str, str], p: int) -> str:
@@ -160,8 +171,8 @@ def _estimate_formulas(plan: Plan) -> tuple[Derived, ...]:
     rc = whole_column(ROLLUP_SHEET, 1)
 
     def bottom_up(refs: dict[str, str], p: int) -> str:
-        return (f"=SUMIFS({bu},{rm},{criterion(refs['milestone'], codes[p])},"
-                f"{rc},{criterion(refs['category'], cats[p])})")
+        return (f"=SUMIFS({bu},{rm},{criterion(refs['milestone'], nth(codes, p))},"
+                f"{rc},{criterion(refs['category'], nth(cats, p))})")
 
     def variance(refs: dict[str, str], p: int) -> str:
         return f'=IF({refs["mid"]}="","",{refs["mid"]}-{refs["bottom_up"]})'
@@ -212,10 +223,10 @@ def _role_formulas(plan: Plan) -> tuple[Derived, ...]:
     names = list(plan.roles.column("name"))
 
     def lines(refs: dict[str, str], p: int) -> str:
-        return f"=COUNTIFS({role_col},{criterion(refs['name'], names[p])})"
+        return f"=COUNTIFS({role_col},{criterion(refs['name'], nth(names, p))})"
 
     def own(refs: dict[str, str], p: int) -> str:
-        c = criterion(refs["name"], names[p])
+        c = criterion(refs["name"], nth(names, p))
         return (f'=COUNTIFS({role_col},{c},{rate_col},"<>")'
                 f'+COUNTIFS({role_col},{c},{rate_col},"",{lump_col},"<>")')
 
@@ -238,10 +249,34 @@ DERIVED: dict[str, Callable[[Plan], tuple[Derived, ...]]] = {
 """Table name -> its derived columns for a given plan (per-row formulas escape that row's names)."""
 
 
-def derived_columns(spec: TableSpec, plan: Plan) -> tuple[Derived, ...]:
-    """The derived columns of ``spec``'s sheet (empty for plain input tables)."""
-    make = DERIVED.get(spec.name)
-    return make(plan) if make else ()
+_memo = threading.local()
+
+
+@contextmanager
+def derived_memo() -> Iterator[None]:
+    """Within the block, :func:`derived_columns` builds each sheet's columns once per plan (an
+    export asks for them hundreds of times; the plan must not change inside the block)."""
+    _memo.cache = {}
+    try:
+        yield
+    finally:
+        _memo.cache = None
+
+
+def derived_columns(spec: TableSpec, plan: Plan, helpers: bool = True) -> tuple[Derived, ...]:
+    """The derived columns of ``spec``'s sheet (empty for plain input tables); ``helpers``: with
+    the columns the workbook's Timeline sheet reads (:mod:`.helper_columns`) after them."""
+    from .helper_columns import HELPERS
+
+    cache = getattr(_memo, "cache", None)
+    key = (spec.name, id(plan), helpers)
+    if cache is not None and key in cache:
+        return cache[key]
+    make, extra = DERIVED.get(spec.name), HELPERS.get(spec.name)
+    out = (make(plan) if make else ()) + (extra(plan) if extra and helpers else ())
+    if cache is not None:
+        cache[key] = out
+    return out
 
 
 # -- build roll-up: milestone x category ----------------------------------------------------

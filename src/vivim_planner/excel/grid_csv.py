@@ -47,7 +47,7 @@ def grid_rows(plan: Plan, table: str, result: PlanResult | None = None) -> list[
     spec = SPECS[table]
     t = plan.tables[table]
     result = result or compute(plan)
-    derived = derived_columns(spec, plan)
+    derived = derived_columns(spec, plan, helpers=False)
     columns: list[list[str]] = []
     for f in spec.fields:
         col = t.column(f.name)

@@ -23,6 +23,9 @@ from ..domain import ALL_TABLES, CellError, FieldError, Kind, Plan, PlanSettings
 from ..domain.table import TableSpec
 from .export import MANIFEST_PROPERTY, PLAN_SHEET, ROW_ID, SETTING_LABELS
 from .reader import SheetCells, WorkbookCells, WorkbookError, read_workbook
+from .import_notes import UNIT_SUFFIX, extra_column_notes, formula_notes, metric_codes
+from .styles import metric_code
+
 
 __all__ = ["ImportReport", "ImportResult", "WorkbookError", "import_command", "import_workbook", "read_plan"]
 
@@ -168,6 +171,10 @@ class _Reader:
                         return None
                     continue
                 seen[key] = c
+                bare = text_key(UNIT_SUFFIX.sub("", v))  # "Input price (USD per MTok)" reads as "Input price"
+                if bare != key and bare not in seen:
+                    seen[bare] = c
+        self.notes += extra_column_notes(spec, head)
         cols: dict[str, int] = {}
         ok = True
         for i, f in enumerate(spec.fields):
@@ -191,6 +198,7 @@ class _Reader:
             self.unreadable.add(spec.name)
             return
         cols, id_col = found
+        self.notes += formula_notes(spec, sheet, cols)
         key = _ref_key(spec.name)
         if key in cols:  # references to a row refused here are not reported twice
             c = cols[key]
@@ -281,6 +289,9 @@ class _Reader:
         (columns repeat values: FTE, months, categories), references through a lookup; a refused
         cell is handed to :meth:`_cell`, which records why, and its position added to ``bad``."""
         problems = {r for (r, col) in (*sheet.errors, *sheet.unsaved) if col == c}
+        if f.name == "metric":  # the workbook shows "Allocations subtotal" for allocations_subtotal
+            codes = metric_codes(spec, f)
+            values = [metric_code(v, codes) for v in values]
         out: list[object] = [None] * len(values)
         slow: list[int] = []
         if f.kind is Kind.REF:
@@ -455,7 +466,8 @@ def read_plan(path: str | os.PathLike, current: Plan | None = None) -> tuple[Pla
     .xlsx, a missing sheet, a renamed or repeated header, a bad value, an error value such as
     ``#REF!``, a repeated code or name, a broken row rule).
     """
-    book = read_workbook(path, sheets=set(input_sheets()))
+    book = read_workbook(path, sheets=set(input_sheets()),
+                         formula_columns={s.sheet: len(s.fields) for s in ALL_TABLES})
     reader = _Reader(book, current)
     plan = Plan(reader.settings())
     exported = _manifest(book.properties)

@@ -64,6 +64,8 @@ class SheetCells:
     rows: list[list[object]]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     unsaved: set[tuple[int, int]] = field(default_factory=set)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(r, c) -> formula text of the formulas found in the columns asked for (the inputs)."""
 
     def value(self, r: int, c: int) -> object:
         if r < len(self.rows) and c < len(self.rows[r]):
@@ -138,6 +140,28 @@ def _scan(xml: bytes, sheet: SheetCells) -> None:
             sheet.unsaved.add((r, c))
 
 
+def _scan_formulas(xml: bytes, sheet: SheetCells, n_columns: int) -> None:
+    """Record the formulas of the first ``n_columns`` columns (text; ``""`` for a shared copy)."""
+    if b"<f" not in xml:
+        return
+    from xml.sax.saxutils import unescape
+
+    letters = b"|".join(_letters(i).encode() for i in range(n_columns))
+    pattern = re.compile(rb'<c r="(' + letters + rb')([0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)')
+    for m in pattern.finditer(xml):
+        text = unescape(m.group(3).decode("utf-8", "replace")) if m.group(3) is not None else ""
+        sheet.formulas[(int(m.group(2)) - 1, column_index(m.group(1).decode()))] = text
+
+
+def _letters(c: int) -> str:
+    out = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def _custom_properties(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
     try:
         root = ET.fromstring(read_part(zf, "docProps/custom.xml", name, MAX_META_BYTES))
@@ -174,9 +198,12 @@ def _wanted_sheets(names: list[str], sheets: set[str] | None, file_name: str) ->
     return out
 
 
-def read_workbook(path: str | os.PathLike, sheets: set[str] | None = None) -> WorkbookCells:
+def read_workbook(path: str | os.PathLike, sheets: set[str] | None = None,
+                  formula_columns: dict[str, int] | None = None) -> WorkbookCells:
     """Read the sheets named in ``sheets`` (all when ``None``) of the .xlsx file ``path``;
     a wanted sheet is found whatever the case of its name (``TEAM`` is read as ``Team``).
+    ``formula_columns``: sheet -> n; the formulas in its first n columns are recorded in
+    :attr:`SheetCells.formulas` (one C-speed search; an export holds none there).
 
     Every part is checked against the limits of :mod:`.limits` before python-calamine sees
     the file, so a crafted workbook is refused with a message instead of exhausting memory.
@@ -231,7 +258,10 @@ def read_workbook(path: str | os.PathLike, sheets: set[str] | None = None) -> Wo
                 data = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
                 read_as = wanted[sheet_name]
                 cells = SheetCells(read_as, data)
-                _scan(sheet_xml.pop(sheet_name), cells)
+                xml = sheet_xml.pop(sheet_name)
+                _scan(xml, cells)
+                if formula_columns and formula_columns.get(read_as):
+                    _scan_formulas(xml, cells, formula_columns[read_as])
                 out[read_as] = cells
     except WorkbookError:
         raise

@@ -87,4 +87,6 @@ def write_simulation_sheet(ws, st: Styles, sim: Simulation) -> int:  # noqa: ANN
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.print_area(0, 0, max(row - 1, 0), 7)
+    ws.repeat_rows(header_row, header_row) if sim.months else None
+    ws.set_header(f"&R{SIMULATION_SHEET}", {"margin": 0.25})
     return row

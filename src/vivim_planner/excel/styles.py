@@ -132,3 +132,25 @@ def number_width(values: np.ndarray, header: str, decimals: int, prefix: str = "
 
 def is_nan(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
+
+
+def metric_label(code: str) -> str:
+    """A metric code as a person reads it: ``allocations_subtotal`` -> ``Allocations subtotal``,
+    ``llm_input_tokens`` -> ``LLM input tokens`` (the workbook shows these; the import maps them
+    back, see :func:`metric_code`)."""
+    words = str(code).split("_")
+    words = ["LLM" if w == "llm" else w for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else text
+
+
+def metric_code(text: object, codes: Iterable[str]) -> object:
+    """The metric code whose :func:`metric_label` is ``text`` (case and spacing ignored), else
+    ``text`` unchanged (a code typed as such still reads)."""
+    if not isinstance(text, str):
+        return text
+    key = " ".join(text.split()).casefold()
+    for code in codes:
+        if metric_label(code).casefold() == key:
+            return code
+    return text
