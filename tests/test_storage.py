@@ -364,3 +364,29 @@ def test_a_readonly_document_refuses_edits_and_keeps_the_plan(doc):
         ro.apply(set_cell(ro.plan, "allocations", 10, "fte", "2"))
     assert snapshot(ro.plan) == start
     ro.close()
+
+
+def test_stored_ddl_is_the_schema_the_tables_write():
+    """Opening a plan checks its schema against storage/schema_ddl.py (no SQLAlchemy at open);
+    that stored DDL must be exactly what the SQLModel tables create. After a schema change run
+    ``python -m vivim_planner.storage.schema_ddl``."""
+    from vivim_planner.storage.integrity import schema_ddl_from_models
+    from vivim_planner.storage.schema_ddl import DDL
+
+    assert DDL == schema_ddl_from_models()
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_models" / "vivim.vivim"
+
+
+def test_opening_a_plan_for_reading_loads_no_sqlalchemy(tmp_path):
+    """The window's first paint reads the plan with sqlite3 alone; SQLAlchemy and the table
+    classes load on the first edit."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from vivim_planner.storage import PlanDocument; "
+            f"d = PlanDocument.open({str(SAMPLE)!r}, readonly=True); "
+            "print(len(d.plan.allocations), 'sqlalchemy' in sys.modules, 'sqlmodel' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) > 0 and out[1:] == ["False", "False"]

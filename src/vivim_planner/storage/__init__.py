@@ -1,6 +1,6 @@
 """Storage: the plan as one SQLite file (.vivim) through SQLModel."""
 
 from .document import SUFFIX, PlanDocument, PlanFileError
-from .schema import SCHEMA_VERSION
+from .version import SCHEMA_VERSION
 
 __all__ = ["PlanDocument", "PlanFileError", "SCHEMA_VERSION", "SUFFIX"]

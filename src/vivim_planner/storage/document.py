@@ -19,10 +19,9 @@ import os
 import sqlite3
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from sqlalchemy import Engine, event
-from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel, create_engine
 
 from ..commands import ChangeSet, Command
 from ..domain import (ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings,
@@ -30,8 +29,10 @@ from ..domain import (ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanErr
 from ..domain.schema import BOUNDS
 from .integrity import connect, schema_difference
 from .locking import TempFile, WriterLock, locked_by_other, remove_stale_temps
-from .migrations import migrate
-from .schema import FORMAT, MODELS, SCHEMA_VERSION, Meta, Setting
+from .version import FORMAT, SCHEMA_VERSION
+
+if TYPE_CHECKING:  # SQLAlchemy and the table classes load on the first write, not to read a plan
+    from sqlalchemy import Engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SUFFIX = ".vivim"
@@ -44,6 +45,9 @@ class PlanFileError(PlanError):
 def _engine(path: Path, readonly: bool = False) -> Engine:
     """An engine over the file ``path`` (opened by path, never through a URL or an unquoted
     URI; see :func:`.integrity.connect`)."""
+    from sqlalchemy.pool import StaticPool
+    from sqlmodel import create_engine
+
     path = Path(path)
 
     def creator() -> sqlite3.Connection:
@@ -59,6 +63,9 @@ def _engine(path: Path, readonly: bool = False) -> Engine:
 def _memory_copy(path: Path) -> Engine:
     """An engine over an in-memory copy of the file (SQLite backup API), for reading an
     older file without writing to it."""
+    from sqlalchemy.pool import StaticPool
+    from sqlmodel import create_engine
+
     source = connect(path, readonly=True)
     memory = sqlite3.connect(":memory:", check_same_thread=False)
     try:
@@ -68,6 +75,60 @@ def _memory_copy(path: Path) -> Engine:
     memory.execute("PRAGMA trusted_schema=OFF")
     memory.execute("PRAGMA foreign_keys=ON")
     return create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
+
+
+class _Rows:
+    def __init__(self, cursor: sqlite3.Cursor):
+        self._cursor = cursor
+
+    def all(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def scalar(self) -> object:
+        row = self._cursor.fetchone()
+        return None if row is None else row[0]
+
+
+class _ReaderConnection:
+    """What :func:`_load` asks of a connection (``exec_driver_sql(...).all()``), over sqlite3."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.driver_connection = con
+
+    def exec_driver_sql(self, sql: str, params: tuple = ()) -> _Rows:
+        return _Rows(self.driver_connection.execute(sql, params))
+
+    def __enter__(self) -> "_ReaderConnection":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.driver_connection.rollback()
+
+
+class _SqliteReader:
+    """A read-only connection to a current-version plan with the few calls of an SQLAlchemy
+    engine that reading needs (``connect``, ``raw_connection``, ``dispose``), so opening a plan
+    imports neither SQLAlchemy nor SQLModel; the first edit swaps in a real engine."""
+
+    def __init__(self, path: Path):
+        self._con = connect(path, readonly=True)
+
+    def connect(self) -> _ReaderConnection:
+        return _ReaderConnection(self._con)
+
+    def raw_connection(self) -> "_RawConnection":
+        return _RawConnection(self._con)
+
+    def dispose(self) -> None:
+        self._con.close()
+
+
+class _RawConnection:
+    def __init__(self, con: sqlite3.Connection):
+        self.driver_connection = con
+
+    def close(self) -> None:  # the reader owns the connection
+        pass
 
 
 def _message(e: BaseException) -> str:
@@ -182,6 +243,9 @@ class PlanDocument:
         plan = plan or Plan()
         try:
             with TempFile(path) as tmp:
+                from sqlmodel import SQLModel
+
+                from .schema import MODELS, Meta, Setting
                 engine = _engine(tmp.path)
                 SQLModel.metadata.create_all(engine, tables=[Meta.__table__, Setting.__table__] +
                                              [MODELS[s.name].__table__ for s in ALL_TABLES])
@@ -245,9 +309,11 @@ class PlanDocument:
         if upgrade:
             engine = _memory_copy(path) if readonly else _engine(path)
         else:
-            engine = _engine(path, readonly=True)
+            engine = _SqliteReader(path)
         try:
             if upgrade:
+                from .migrations import migrate
+
                 with engine.begin() as conn:
                     migrate(conn, version)
                     _refuse_foreign_schema(path, conn.connection.driver_connection)  # rolls the upgrade back
@@ -303,6 +369,8 @@ class PlanDocument:
         if self.readonly:
             raise PlanFileError(f"{self.path}: opened read-only")
         self._writer()
+        from .schema import MODELS
+
         with self.engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             if cs.settings:
@@ -412,6 +480,8 @@ def _row_values(plan: Plan, table: str, position: int) -> dict[str, object]:
 
 
 def _write_settings(conn, settings: PlanSettings, keys) -> None:  # noqa: ANN001
+    from .schema import Setting
+
     table = Setting.__table__
     for key in keys:
         conn.execute(table.delete().where(table.c.key == key))

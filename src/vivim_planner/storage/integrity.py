@@ -16,9 +16,7 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
-from sqlmodel import SQLModel, create_engine
-
-from .schema import MODELS, Meta, Setting
+from .schema_ddl import DDL
 
 _PRAGMAS = ("PRAGMA trusted_schema=OFF", "PRAGMA foreign_keys=ON", "PRAGMA cell_size_check=ON")
 
@@ -65,16 +63,50 @@ def describe(con: sqlite3.Connection) -> dict[str, object]:
 
 @lru_cache(maxsize=1)
 def expected_schema() -> dict[str, object]:
-    """:func:`describe` of the schema this version writes (built once, in memory)."""
+    """:func:`describe` of the schema this version writes: the stored DDL of ``schema_ddl``
+    run in memory (built once; no SQLAlchemy, so opening a plan stays quick). A test checks the
+    stored DDL against the SQLModel tables (:func:`schema_from_models`)."""
+    con = sqlite3.connect(":memory:")
+    try:
+        for statement in DDL:
+            con.execute(statement)
+        return describe(con)
+    finally:
+        con.close()
+
+
+def schema_ddl_from_models() -> tuple[str, ...]:
+    """The CREATE statements SQLite stores for the SQLModel tables of ``schema`` (what
+    ``schema_ddl.DDL`` must hold)."""
+    from sqlmodel import SQLModel, create_engine
+
+    from .schema import MODELS, Meta, Setting
+
     engine = create_engine("sqlite://")
     SQLModel.metadata.create_all(engine, tables=[Meta.__table__, Setting.__table__] +
                                  [m.__table__ for m in MODELS.values()])
     raw = engine.raw_connection()
     try:
-        return describe(raw.driver_connection)
+        rows = raw.driver_connection.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type DESC, name").fetchall()
+        return tuple(r[0] for r in rows)
     finally:
         raw.close()
         engine.dispose()
+
+
+def write_schema_ddl() -> Path:
+    """Rewrite ``schema_ddl.py`` from :func:`schema_ddl_from_models`; returns its path."""
+    from .version import SCHEMA_VERSION
+
+    path = Path(__file__).with_name("schema_ddl.py")
+    text = path.read_text()
+    head = text[:text.index("DDL: tuple[str, ...] = (")]
+    tail = text[text.index("\n)\n", text.index("DDL: tuple")) + 3:]
+    head = head.replace(head[head.index("schema "):head.index(" as SQLite")], f"schema {SCHEMA_VERSION}", 1)
+    body = "".join(f"    {s!r},\n" for s in schema_ddl_from_models())
+    path.write_text(head + "DDL: tuple[str, ...] = (\n" + body + ")\n" + tail)
+    return path
 
 
 def schema_difference(con: sqlite3.Connection) -> str | None:

@@ -16,9 +16,7 @@ from sqlmodel.main import SQLModelMetaclass
 
 from ..domain import ALL_TABLES, Kind, TableSpec
 
-FORMAT = "vivim-planner"
-SCHEMA_VERSION = 4
-"""Version of the file layout this code writes. Raise it with a migration in ``migrations``."""
+from .version import FORMAT, SCHEMA_VERSION  # noqa: F401 - re-exported
 
 
 class Meta(SQLModel, table=True):
