@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..commands import ChangeSet, Command
-from ..domain import (ALL_TABLES, METRICS, SPECS, CellError, Kind, Plan, PlanError, PlanSettings,
+from ..domain import (ALL_TABLES, METRICS, CellError, Kind, Plan, PlanError, PlanSettings,
                       forbidden_character, text_key)
 from ..domain.schema import BOUNDS
 from .integrity import connect, schema_difference
 from .locking import TempFile, WriterLock, locked_by_other, remove_stale_temps
+from .rows import fill_table
 from .version import FORMAT, SCHEMA_VERSION
 
 if TYPE_CHECKING:  # SQLAlchemy and the table classes load on the first write, not to read a plan
@@ -501,20 +502,8 @@ def _load(conn, path: Path) -> Plan:  # noqa: ANN001
     for spec in ALL_TABLES:
         names = [f.name for f in spec.fields]
         rows = conn.exec_driver_sql(f"SELECT id, {', '.join(names)} FROM {spec.name} ORDER BY ord, id").all()
-        t = plan.tables[spec.name]
-        if not rows:
-            continue
-        cols = list(zip(*rows))
-        t.ids = np.asarray(cols[0], dtype=np.int64)
-        for f, col in zip(spec.fields, cols[1:]):
-            if f.kind is Kind.TEXT:
-                t._cols[f.name] = ["" if v is None else str(v) for v in col]
-            elif f.kind is Kind.REF:
-                t._cols[f.name] = np.asarray([0 if v is None else v for v in col], dtype=np.int64)
-            else:
-                t._cols[f.name] = np.asarray([np.nan if v is None else v for v in col], dtype=np.float64)
-        t._max_id = int(t.ids.max())
-        t._pos_of_id = None
+        if rows:
+            fill_table(plan.tables[spec.name], rows)
     _validate_loaded(plan, path)
     return plan
 

@@ -19,6 +19,7 @@ from psycopg.types.json import Jsonb
 from ..domain import ALL_TABLES, SPECS, Kind, Plan, PlanError, PlanSettings
 from .document import PlanFileError, _validate_loaded
 from .postgres_url import TeamLocation, needs_password
+from .rows import fill_table
 from .postgres_schema import PG_FORMAT, PG_SCHEMA_VERSION, ddl_statements, table_name
 
 CONNECT_TIMEOUT = 5
@@ -152,22 +153,10 @@ def read_settings(cur: psycopg.Cursor, plan_id: int, where: str) -> PlanSettings
 
 def read_table(cur: psycopg.Cursor, plan: Plan, plan_id: int, table: str) -> None:
     """Replace the rows of ``plan.tables[table]`` in place with the server's (in row order)."""
-    spec = SPECS[table]
     names = field_names(table)
     rows = cur.execute(f"SELECT id, {', '.join(names)} FROM {table_name(table)} WHERE plan_id = %s "
                        f"ORDER BY ord, id", (plan_id,)).fetchall()
-    t = plan.tables[table]
-    cols = list(zip(*rows)) if rows else [[] for _ in range(len(names) + 1)]
-    t.ids = np.asarray(cols[0], dtype=np.int64)
-    for f, col in zip(spec.fields, cols[1:]):
-        if f.kind is Kind.TEXT:
-            t._cols[f.name] = ["" if v is None else str(v) for v in col]
-        elif f.kind is Kind.REF:
-            t._cols[f.name] = np.asarray([0 if v is None else v for v in col], dtype=np.int64)
-        else:
-            t._cols[f.name] = np.asarray([np.nan if v is None else v for v in col], dtype=np.float64)
-    t._max_id = int(t.ids.max()) if len(t.ids) else 0
-    t._pos_of_id = None
+    fill_table(plan.tables[table], rows)
 
 
 def load_plan(cur: psycopg.Cursor, plan_id: int, where: str) -> Plan:
