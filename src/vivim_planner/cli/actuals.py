@@ -9,7 +9,7 @@ import argparse
 import math
 import sys
 
-from .common import (EXIT_ERROR, EXIT_OK, PROG, CliError, dump_json, fmt_int, open_readonly, plan_argument,
+from .common import (EXIT_ERROR, EXIT_OK, PROG, CliError, dump_json, fmt_int, open_readonly, plan_argument, read_report,
                      scenario_arg, table_lines)
 
 COMMANDS = ("actuals", "import-actuals")
@@ -101,15 +101,8 @@ def format_actuals(data: dict) -> str:
 
 def cmd_actuals(args: argparse.Namespace) -> int:
     """Print plan vs actual (JSON with ``--json``)."""
-    from ..domain import PlanError
 
-    doc = open_readonly(args.plan)
-    try:
-        data = actuals_data(doc.plan, args.scenario)
-    except PlanError as e:
-        raise CliError(str(e)) from None
-    finally:
-        doc.close()
+    data = read_report(args.plan, lambda plan: actuals_data(plan, args.scenario))
     print(dump_json(data) if args.json else format_actuals(data))
     return EXIT_OK
 

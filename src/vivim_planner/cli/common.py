@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Callable
 
 PROG = "vivim-planner"
 SCENARIOS = ("low", "mid", "high", "bottom-up")
@@ -77,6 +78,21 @@ def open_readonly(path: str):  # noqa: ANN201 - PlanDocument, imported lazily wi
         raise CliError(str(e)) from None
     except OSError as e:  # permissions and the like
         raise CliError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def read_report(path: str, compute: Callable):  # noqa: ANN201 - whatever ``compute`` returns
+    """``compute(plan)`` on PLAN opened read-only, the file closed either way; a
+    :class:`PlanError` from it (an unknown scenario, an override that no longer fits) becomes a
+    :class:`CliError` with its message."""
+    from ..domain import PlanError
+
+    doc = open_readonly(path)
+    try:
+        return compute(doc.plan)
+    except PlanError as e:
+        raise CliError(str(e)) from None
+    finally:
+        doc.close()
 
 
 def check_plan(path: str) -> None:

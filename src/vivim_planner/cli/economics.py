@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from .common import EXIT_OK, CliError, dump_json, open_readonly, plan_argument, scenario_arg
+from .common import EXIT_OK, CliError, dump_json, plan_argument, read_report, scenario_arg
 
 
 def _cell(value: object, kind: str) -> str:
@@ -64,16 +64,9 @@ def format_compare(data: dict) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from ..domain import PlanError
     from ..engine.compare import compare_data
 
-    doc = open_readonly(args.plan)
-    try:
-        data = compare_data(doc.plan, args.scenario or None, args.base)
-    except PlanError as e:
-        raise CliError(str(e)) from None
-    finally:
-        doc.close()
+    data = read_report(args.plan, lambda plan: compare_data(plan, args.scenario or None, args.base))
     print(dump_json(data) if args.json else format_compare(data))
     return EXIT_OK
 
@@ -100,19 +93,12 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     """Rank the inputs by how much they move total cost (or break-even); optionally draw the chart."""
     from pathlib import Path
 
-    from ..domain import PlanError
     from ..engine.sensitivity import tornado
 
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".png", ".svg"):
         args.parser.error(f"{out}: give a .png or .svg file to write")
-    doc = open_readonly(args.plan)
-    try:
-        t = tornado(doc.plan, args.scenario, by=args.by, top=args.top)
-    except PlanError as e:
-        raise CliError(str(e)) from None
-    finally:
-        doc.close()
+    t = read_report(args.plan, lambda plan: tornado(plan, args.scenario, by=args.by, top=args.top))
     if out is not None:
         from ..ui.tornado_chart import render_tornado
 

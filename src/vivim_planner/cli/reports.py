@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from .common import (EXIT_OK, CliError, dump_json, fmt_cost_per_user, fmt_int, fmt_months, one_line,
-                     open_readonly, plan_argument, scenario_arg, table_lines)
+                     open_readonly, plan_argument, read_report, scenario_arg, table_lines)
 
 
 def format_summary(data: dict) -> str:
@@ -102,16 +102,9 @@ def format_findings(findings: list[dict]) -> str:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the plan's summary (JSON with ``--json``, else a table) for one scenario."""
-    from ..domain import PlanError
     from ..engine import summary
 
-    doc = open_readonly(args.plan)
-    try:
-        data = summary(doc.plan, args.scenario)
-    except PlanError as e:  # an unknown scenario, an override that no longer fits
-        raise CliError(str(e)) from None
-    finally:
-        doc.close()
+    data = read_report(args.plan, lambda plan: summary(plan, args.scenario))
     print(dump_json(data) if args.json else format_summary(data))
     return EXIT_OK
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import EXIT_OK, CliError, dump_json, fmt_int, open_readonly, plan_argument, scenario_arg, table_lines
+from .common import EXIT_OK, dump_json, fmt_int, plan_argument, read_report, scenario_arg, table_lines
 
 
 def simulation_data(plan, scenario: str = "mid", draws: int = 10_000, seed: int = 0) -> dict:  # noqa: ANN001
@@ -52,15 +52,8 @@ def _draws(text: str) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Print the simulation (JSON with ``--json``)."""
-    from ..domain import PlanError
 
-    doc = open_readonly(args.plan)
-    try:
-        data = simulation_data(doc.plan, args.scenario, args.draws, args.seed)
-    except PlanError as e:
-        raise CliError(str(e)) from None
-    finally:
-        doc.close()
+    data = read_report(args.plan, lambda plan: simulation_data(plan, args.scenario, args.draws, args.seed))
     print(dump_json(data) if args.json else format_simulation(data))
     return EXIT_OK
 
