@@ -171,6 +171,9 @@ def test_cli_compare_prints_scenarios_side_by_side_with_variances(capsys):
     old = next(s for s in data["scenarios"] if s["scenario"] == "Old price $7.99")
     assert old["variance"]["break_even_subscribers"] == -2
     assert old["figures"]["margin:Prism"] == pytest.approx((7.99 - 0.62568) / 7.99, abs=1e-4)
+    # an unknown base is refused with the plan's scenarios, never quietly replaced by the first
+    assert main(["compare", str(KALEI), "--base", "nope"]) == 2
+    assert 'no scenario "nope"' in capsys.readouterr().err
 
 
 def test_every_other_report_takes_scenario_too(tmp_path, capsys):

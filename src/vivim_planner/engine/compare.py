@@ -26,7 +26,7 @@ ROWS = (  # key, label, kind ("money", "int", "months", "pct")
 def compare_data(plan, names: list[str] | None = None, base: str = "mid") -> dict:  # noqa: ANN001 - Plan
     """``{"plan", "currency", "base", "scenarios": [{"scenario", "build_band", "figures": {key: value},
     "variance": {key: value - base value}, "variance_pct": {key: % of base}}]}``; tier margins
-    appear as ``margin:<tier>`` keys. Raises ``PlanError`` for an unknown scenario."""
+    appear as ``margin:<tier>`` keys. Raises ``PlanError`` for an unknown scenario or base."""
     from .economics import economics
     from .rollup import compute
     from .scenarios import resolve_scenario, scenario_names
@@ -42,7 +42,10 @@ def compare_data(plan, names: list[str] | None = None, base: str = "mid") -> dic
             figures[f"margin:{t['name']}"] = t["margin"]
         rows.append({"scenario": r.name, "build_band": r.band.replace("_", "-"), "overrides": len(r.overrides),
                      "figures": figures})
-    base_row = next((x for x in rows if x["scenario"].casefold() == base.casefold()), rows[0] if rows else None)
+    base_row = next((x for x in rows if x["scenario"].casefold() == base.casefold()), None)
+    if base_row is None:
+        resolve_scenario(plan, base)  # an unknown base is refused like an unknown scenario
+        base_row = rows[0] if rows else None  # a base left out of the comparison: the first shown
     for x in rows:
         x["variance"], x["variance_pct"] = {}, {}
         for k, v in x["figures"].items():
